@@ -1,0 +1,3 @@
+from examsrv.cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""Loading the demo: the generated knowledge base and tasks, staff and candidate
+accounts, and a history of past trials so that every page has something to show.
+
+Everything is deterministic (fixed seeds); only ``now`` comes from the clock.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from examsrv.clock import Clock
+from examsrv.demo.knowledge_base import generate_articles, generate_tasks
+from examsrv.persistence.accounts import create_user
+from examsrv.persistence.engine import session_scope
+from examsrv.persistence.knowledge import apply_bank
+from examsrv.persistence.models import AttemptStatus, Role, TrialAnswer, User
+from examsrv.persistence.trials import finish_attempt, start_attempt, tasks_by_id
+
+DEMO_PASSWORD = "demo-2026"
+STAFF = (
+    ("admin", Role.ADMIN, "系统管理员 王敏"),
+    ("author", Role.AUTHOR, "内训师 李静"),
+    ("proctor", Role.PROCTOR, "值班经理 赵强"),
+    ("hr", Role.HR, "人力资源部 陈芳"),
+)
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高"
+GIVEN = ("丽", "娜", "敏", "静", "婷", "雪", "磊", "洋", "杰", "鹏", "慧", "颖", "晨", "宇", "欣")
+CANDIDATES = 30
+PAST_TRIALS = 24
+
+
+def load_demo(engine: Engine, *, clock: Clock, reset: bool = False) -> str:
+    now = clock.now()
+    with session_scope(engine) as s:
+        loaded = s.exec(select(User).where(User.username == "admin")).first() is not None
+    if loaded and not reset:
+        return _logins("The demo data was already loaded; logins:")
+    articles = generate_articles()
+    tasks = generate_tasks(articles)
+    with session_scope(engine) as s:
+        apply_bank(s, articles, tasks, actor="demo", now=now)
+        if not loaded:
+            for username, role, name in STAFF:
+                create_user(
+                    s,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    display_name=name,
+                    now=now,
+                )
+            rng = random.Random(7)
+            for i in range(CANDIDATES):
+                name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+                create_user(
+                    s,
+                    username=str(10001 + i),
+                    password=DEMO_PASSWORD,
+                    role=Role.CANDIDATE,
+                    display_name=name,
+                    now=now,
+                    level=rng.choice((0, 0, 1, 1, 2, 3)),
+                )
+    if not loaded:
+        _past_trials(engine, clock)
+    return _logins(
+        f"Demo data loaded: {len(articles)} articles, {len(tasks)} lookup tasks, "
+        f"{len(STAFF)} staff, {CANDIDATES} candidates, {PAST_TRIALS} past trials."
+    )
+
+
+def _past_trials(engine: Engine, clock: Clock) -> None:
+    """Simulate finished trials with plausible timings (about 1.5 s a task)."""
+    rng = random.Random(11)
+    for n in range(PAST_TRIALS):
+        employee_no = str(10001 + n % 20)
+        speed = rng.uniform(1.05, 1.75)  # this candidate's mean seconds per task
+        accuracy = rng.uniform(0.86, 1.0)
+        when = clock.now() - timedelta(days=rng.randint(3, 60), minutes=rng.randint(0, 600))
+        with session_scope(engine) as s:
+            user = s.exec(select(User).where(User.username == employee_no)).one()
+            assert user.employee_id is not None
+            attempt = start_attempt(
+                s,
+                user.employee_id,
+                task_count=100,
+                recent_attempts=3,
+                now=when,
+                seed_source=rng,
+            )
+            assert attempt.id is not None
+            by_id = tasks_by_id(s, attempt.form)
+            for seq, task_id in enumerate(attempt.form, start=1):
+                raw = max(rng.lognormvariate(0, 0.35) * speed * 1000, 350.0)
+                correct = rng.random() < accuracy
+                key = by_id[task_id].answers[0] if by_id[task_id].answers else ""
+                s.add(
+                    TrialAnswer(
+                        attempt_id=attempt.id,
+                        seq=seq,
+                        task_id=task_id,
+                        given=key if correct else "不清楚",
+                        correct=correct,
+                        raw_ms=round(raw, 3),
+                        network_ms=0.8,
+                        resumed=False,
+                        received_at=when + timedelta(seconds=seq * speed),
+                    )
+                )
+            s.flush()
+            finish_attempt(
+                s,
+                attempt.id,
+                status=AttemptStatus.FINISHED,
+                now=when + timedelta(seconds=100 * speed),
+            )
+
+
+def _logins(title: str) -> str:
+    lines = [title, "", "Demo logins (password for every account: " + DEMO_PASSWORD + "):"]
+    for username, role, name in STAFF:
+        lines.append(f"  {role.value:<10} {username:<10} {name}")
+    lines.append(f"  {'candidate':<10} 10001 … {10000 + CANDIDATES} (employee ids, 工号)")
+    lines.append("")
+    lines.append("Open http://127.0.0.1:8000 and log in.")
+    return "\n".join(lines)

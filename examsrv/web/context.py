@@ -1,0 +1,62 @@
+"""What every handler needs, built once per application by ``create_app``."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from jinja2_fragments.starlette import Jinja2Blocks
+from sqlalchemy import Engine
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+
+from examsrv.clock import Clock
+from examsrv.persistence.writer import AnswerWriter
+from examsrv.settings import Settings
+
+if TYPE_CHECKING:
+    from examsrv.timing.trial_session import TrialSession
+
+
+@dataclass
+class LiveTrial:
+    """A trial being taken on this process: its session and its one live connection."""
+
+    session: TrialSession
+    connection_id: int | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    writer: AnswerWriter
+    seed_source: random.Random
+    templates: Jinja2Blocks
+    live: dict[int, LiveTrial] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def render(
+        self,
+        request: Request,
+        name: str,
+        context: dict[str, Any],
+        *,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+        block_name: str | None = None,
+    ) -> Response:
+        """A page (or, with ``block_name``, one block of it as an htmx fragment)."""
+        response: Response = self.templates.TemplateResponse(
+            request, name, context, status_code=status_code, headers=headers, block_name=block_name
+        )
+        return response
+
+
+def ctx(conn: HTTPConnection) -> AppContext:
+    context: AppContext = conn.app.state.ctx
+    return context

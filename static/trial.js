@@ -1,0 +1,77 @@
+// The trial page's few lines of script. The htmx websocket extension swaps the
+// task fragments; this file answers the server's pings (so it can measure the
+// round trip), keeps focus in the answer box, shows a clock and gives the
+// keyboard shortcuts. The clock is for the candidate's eyes only: the server
+// times every task itself.
+(function () {
+  "use strict";
+  var shell = document.querySelector(".trial-shell");
+  var clock = document.getElementById("clock");
+  var conn = document.getElementById("conn");
+  var shownAt = null; // performance.now() when the current task arrived
+  var baseMs = 0; // connected time the server reported with the task
+
+  function answerBox() { return document.getElementById("answer"); }
+  function focusAnswer() { var box = answerBox(); if (box && !box.readOnly) { box.focus(); } }
+
+  shell.addEventListener("htmx:wsBeforeMessage", function (evt) {
+    var text = evt.detail.message;
+    if (typeof text !== "string" || text.charAt(0) !== "{") { return; }
+    evt.preventDefault(); // JSON frames are not fragments to swap
+    var msg;
+    try { msg = JSON.parse(text); } catch (e) { return; }
+    if (msg.type === "ping") {
+      evt.detail.socketWrapper.sendImmediately(JSON.stringify({ type: "pong", id: msg.id }), shell);
+    }
+  });
+
+  shell.addEventListener("htmx:wsAfterMessage", function () {
+    var end = document.getElementById("trial-end");
+    if (end) { shownAt = null; window.location.assign(end.dataset.href); return; }
+    var task = document.getElementById("task");
+    if (task && task.dataset.seq) {
+      baseMs = parseFloat(task.dataset.elapsedMs || "0");
+      shownAt = performance.now();
+    }
+    var error = document.getElementById("trial-error");
+    if (error && error.textContent.trim()) {
+      var box = answerBox();
+      if (box) { box.readOnly = false; box.select(); }
+    }
+    focusAnswer();
+  });
+
+  shell.addEventListener("htmx:wsConfigSend", function (evt) {
+    // Everything but our pong goes out as a form; strip the htmx headers we do not use.
+    delete evt.detail.parameters.HEADERS;
+  });
+
+  shell.addEventListener("htmx:wsAfterSend", function (evt) {
+    var box = answerBox();
+    if (box && evt.detail && evt.detail.elt && evt.detail.elt.id === "answer-form") {
+      box.readOnly = true; // one answer per task: the next task re-enables typing
+    }
+  });
+
+  shell.addEventListener("htmx:wsOpen", function () {
+    conn.dataset.state = "open"; conn.textContent = conn.dataset.openText || "●";
+  });
+  shell.addEventListener("htmx:wsClose", function () {
+    shownAt = null; conn.dataset.state = "closed"; conn.textContent = conn.dataset.closedText || "○";
+  });
+
+  document.addEventListener("keydown", function (evt) {
+    if ((evt.ctrlKey || evt.metaKey) && (evt.key === "k" || evt.key === "K")) {
+      evt.preventDefault();
+      var q = document.getElementById("kb-q");
+      if (q) { q.focus(); q.select(); }
+    } else if (evt.key === "Escape") {
+      focusAnswer();
+    }
+  });
+
+  setInterval(function () {
+    if (shownAt === null) { return; }
+    clock.textContent = ((baseMs + performance.now() - shownAt) / 1000).toFixed(1);
+  }, 100);
+})();
