@@ -76,7 +76,7 @@ async def grading(request: Request) -> Response:
             accuracy = float(form_values["min_accuracy"]) / 100
             GradingPolicy(bands=bands, wrong_penalty_s=penalty, min_accuracy=accuracy)
         except ValueError as exc:
-            error = str(exc)
+            error = _("The grading policy was not saved: %(reason)s") % {"reason": exc}
         else:
             user = current_user(request)
             actor = user.username if user else ""
