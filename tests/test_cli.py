@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from sqlmodel import Session, func, select
 
 from examsrv.cli import main
-from examsrv.itembank.spreadsheet import write_bank_xlsx
 from examsrv.itembank.specs import ArticleSpec, TaskSpec
+from examsrv.itembank.spreadsheet import write_bank_xlsx
 from examsrv.persistence.engine import make_engine
 from examsrv.persistence.models import Article, TrialAttempt, User
 
