@@ -78,8 +78,9 @@ def _past_trials(engine: Engine, clock: Clock) -> None:
     rng = random.Random(11)
     for n in range(PAST_TRIALS):
         employee_no = str(10001 + n % 20)
-        speed = rng.uniform(1.05, 1.75)  # this candidate's mean seconds per task
-        accuracy = rng.uniform(0.86, 1.0)
+        # Calibrated on DOMAIN.md: about 70 % finish within 150 s, about 15 % within 120 s.
+        speed = min(max(rng.gauss(1.2, 0.13), 0.9), 1.7)  # mean seconds per task
+        accuracy = rng.uniform(0.92, 1.0)
         when = clock.now() - timedelta(days=rng.randint(3, 60), minutes=rng.randint(0, 600))
         with session_scope(engine) as s:
             user = s.exec(select(User).where(User.username == employee_no)).one()
@@ -95,7 +96,7 @@ def _past_trials(engine: Engine, clock: Clock) -> None:
             assert attempt.id is not None
             by_id = tasks_by_id(s, attempt.form)
             for seq, task_id in enumerate(attempt.form, start=1):
-                raw = max(rng.lognormvariate(0, 0.35) * speed * 1000, 350.0)
+                raw = max(rng.lognormvariate(0, 0.25) * speed * 1000, 350.0)
                 correct = rng.random() < accuracy
                 key = by_id[task_id].answers[0] if by_id[task_id].answers else ""
                 s.add(
