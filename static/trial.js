@@ -10,6 +10,7 @@
   var conn = document.getElementById("conn");
   var shownAt = null; // performance.now() when the current task arrived
   var baseMs = 0; // connected time the server reported with the task
+  var shownTask = null; // the #task element the clock was started for
 
   function answerBox() { return document.getElementById("answer"); }
   function focusAnswer() { var box = answerBox(); if (box && !box.readOnly) { box.focus(); } }
@@ -29,7 +30,10 @@
     var end = document.getElementById("trial-end");
     if (end) { shownAt = null; window.location.assign(end.dataset.href); return; }
     var task = document.getElementById("task");
-    if (task && task.dataset.seq) {
+    // Only a task frame brings a new #task element; an error frame leaves it in place and
+    // must not set the clock back to the moment the task was shown.
+    if (task && task.dataset.seq && task !== shownTask) {
+      shownTask = task;
       baseMs = parseFloat(task.dataset.elapsedMs || "0");
       shownAt = performance.now();
     }
@@ -42,8 +46,9 @@
   });
 
   shell.addEventListener("htmx:wsConfigSend", function (evt) {
-    // Everything but our pong goes out as a form; strip the htmx headers we do not use.
-    delete evt.detail.parameters.HEADERS;
+    // Everything but our pong goes out as a form; strip the htmx headers we do not use
+    // (the extension adds them as a HEADERS member unless the headers are cleared).
+    evt.detail.headers = null;
   });
 
   shell.addEventListener("htmx:wsAfterSend", function (evt) {
@@ -66,6 +71,9 @@
       var q = document.getElementById("kb-q");
       if (q) { q.focus(); q.select(); }
     } else if (evt.key === "Escape") {
+      // Without preventDefault, Escape in the type="search" box also clears it (Chromium's
+      // default action), which wipes the hits the candidate is about to copy the answer from.
+      if (answerBox()) { evt.preventDefault(); }
       focusAnswer();
     }
   });

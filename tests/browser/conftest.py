@@ -99,7 +99,9 @@ def _wait_until_serving(base_url: str, thread: threading.Thread) -> None:
         time.sleep(0.05)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while the sync API is running it keeps an asyncio event loop
+# running in the main thread, so any later test calling asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         need_service("Chromium", f"{CHROMIUM} not found: run `scripts/install --dev --browser`")
@@ -107,7 +109,7 @@ def playwright() -> Iterator[Playwright]:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     b = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
     yield b
