@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import random
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from examsrv.clock import Clock, SystemClock
-from examsrv.persistence.engine import make_engine
+from examsrv.persistence.case_tests import submit_due
+from examsrv.persistence.engine import make_engine, session_scope
 from examsrv.persistence.migrate import current, head
 from examsrv.persistence.writer import AnswerWriter
 from examsrv.settings import Settings
@@ -24,8 +29,28 @@ from examsrv.web.templating import asset_names, make_templates
 SESSION_MAX_AGE_S = 12 * 3600
 
 
+log = logging.getLogger(__name__)
+
+
 class SchemaOutOfDate(RuntimeError):
     pass
+
+
+async def sweep_case_deadlines(context: AppContext) -> None:
+    """Submit case tests whose deadline has passed, whether or not a browser is connected."""
+
+    def sweep() -> list[int]:
+        with session_scope(context.engine) as s:
+            return submit_due(s, now=context.clock.now())
+
+    while True:
+        try:
+            submitted = await run_in_threadpool(sweep)
+            if submitted:
+                log.info("submitted case tests at their deadline: %s", submitted)
+        except Exception:  # keep sweeping; the next round retries
+            log.exception("case-test deadline sweep failed")
+        await asyncio.sleep(context.settings.case_deadline_sweep_seconds)
 
 
 def create_app(
@@ -54,9 +79,13 @@ def create_app(
                 f"database schema is at {have}, examsrv needs {want}: run `examsrv db upgrade`"
             )
         context.writer.start()
+        sweeper = asyncio.create_task(sweep_case_deadlines(context))
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             context.writer.stop()
             engine.dispose()
 

@@ -75,6 +75,18 @@ class Settings:
     login_lockout_seconds: int = setting(
         30, "First lockout after too many failed logins; it doubles with each further failure."
     )
+    case_reviewers_required: int = setting(
+        3, "Approvals a new or changed case needs from reviewers before it goes live."
+    )
+    case_capacity: int = setting(
+        120, "Most live cases a level-and-category holds before upkeep suggests retiring some."
+    )
+    media_max_bytes: int = setting(
+        20 * 1024 * 1024, "Largest call recording accepted for a voice case, in bytes."
+    )
+    case_deadline_sweep_seconds: int = setting(
+        15, "How often the server submits case tests whose deadline has passed."
+    )
     upload_max_bytes: int = setting(
         20 * 1024 * 1024, "Largest spreadsheet or JSON file accepted for import, in bytes."
     )

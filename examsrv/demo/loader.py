@@ -13,8 +13,9 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from examsrv.clock import Clock
+from examsrv.demo.case_loader import load_case_bank, simulate_case_tests
 from examsrv.demo.knowledge_base import generate_articles, generate_tasks
-from examsrv.persistence.accounts import create_user
+from examsrv.persistence.accounts import create_user, hash_password
 from examsrv.persistence.engine import session_scope
 from examsrv.persistence.knowledge import apply_bank
 from examsrv.persistence.models import AttemptStatus, Role, TrialAnswer, User
@@ -26,6 +27,7 @@ STAFF = (
     ("author", Role.AUTHOR, "内训师 李静"),
     ("proctor", Role.PROCTOR, "值班经理 赵强"),
     ("hr", Role.HR, "人力资源部 陈芳"),
+    ("reviewer", Role.AUTHOR, "认证评审组 周伟"),
 )
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高"
 GIVEN = ("丽", "娜", "敏", "静", "婷", "雪", "磊", "洋", "杰", "鹏", "慧", "颖", "晨", "宇", "欣")
@@ -44,6 +46,7 @@ def load_demo(engine: Engine, *, clock: Clock, reset: bool = False) -> str:
     with session_scope(engine) as s:
         apply_bank(s, articles, tasks, actor="demo", now=now)
         if not loaded:
+            shared_hash = hash_password(DEMO_PASSWORD)  # one hash: every account shares it
             for username, role, name in STAFF:
                 create_user(
                     s,
@@ -52,6 +55,7 @@ def load_demo(engine: Engine, *, clock: Clock, reset: bool = False) -> str:
                     role=role,
                     display_name=name,
                     now=now,
+                    password_hash=shared_hash,
                 )
             rng = random.Random(7)
             for i in range(CANDIDATES):
@@ -64,12 +68,17 @@ def load_demo(engine: Engine, *, clock: Clock, reset: bool = False) -> str:
                     display_name=name,
                     now=now,
                     level=rng.choice((0, 0, 1, 1, 2, 3)),
+                    password_hash=shared_hash,
                 )
+    cases = load_case_bank(engine, now=now)
+    case_tests = 0
     if not loaded:
         _past_trials(engine, clock)
+        case_tests = simulate_case_tests(engine, now=now)
     return _logins(
         f"Demo data loaded: {len(articles)} articles, {len(tasks)} lookup tasks, "
-        f"{len(STAFF)} staff, {CANDIDATES} candidates, {PAST_TRIALS} past trials."
+        f"{cases} cases, {len(STAFF)} staff, {CANDIDATES} candidates, {PAST_TRIALS} past "
+        f"trials, {case_tests} past case tests."
     )
 
 

@@ -35,8 +35,13 @@ def create_user(
     now: datetime,
     track: str = "呼入",
     level: int = 0,
+    password_hash: str | None = None,
 ) -> User:
-    """Create a staff user, or a candidate together with their employee record."""
+    """Create a staff user, or a candidate together with their employee record.
+
+    ``password_hash`` (from ``hash_password``) saves hashing the same password again
+    when many accounts share it, as the demo's do.
+    """
     username = username.strip()
     if not username or len(username) > 60:
         raise AccountError("username must be 1–60 characters")
@@ -62,7 +67,7 @@ def create_user(
         username=username,
         display_name=display_name,
         role=role.value,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         employee_id=employee_id,
         created_at=now,
     )

@@ -38,6 +38,7 @@ class AppContext:
     seed_source: random.Random
     templates: Jinja2Blocks
     live: dict[int, LiveTrial] = field(default_factory=dict)
+    case_live: set[int] = field(default_factory=set)  # case-test attempts with a live socket
     extra: dict[str, Any] = field(default_factory=dict)
 
     def render(

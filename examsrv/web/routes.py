@@ -16,8 +16,18 @@ from starlette.staticfiles import StaticFiles
 
 from examsrv import __version__
 from examsrv.persistence.models import Role
-from examsrv.web import kb_search, pages_admin, pages_author, pages_candidate, pages_public
+from examsrv.web import (
+    kb_search,
+    pages_admin,
+    pages_author,
+    pages_candidate,
+    pages_cases_candidate,
+    pages_cases_staff,
+    pages_public,
+)
+from examsrv.web.case_test_socket import case_test_socket
 from examsrv.web.context import ctx
+from examsrv.web.pages_cases import case_author_routes
 from examsrv.web.security import csrf_protected, require
 from examsrv.web.templating import STATIC
 from examsrv.web.trial_socket import trial_socket
@@ -64,6 +74,24 @@ def routes() -> list[BaseRoute]:
         _route("/record", pages_candidate.my_record),
         _route("/kb/search", kb_search.search),
         WebSocketRoute("/ws/trial/{attempt_id}", trial_socket),
+        # candidates: the case bank and case tests
+        _route("/cases", pages_cases_candidate.cases_home),
+        _route("/practice/{case_id:int}", pages_cases_candidate.practice_case),
+        _route("/practice/{case_id:int}/audio", pages_cases_candidate.practice_audio),
+        _route("/practice/{case_id:int}/answer", pages_cases_candidate.practice_answer, ["POST"]),
+        _route("/practice/{case_id:int}/rate", pages_cases_candidate.rate_case, ["POST"]),
+        _route("/case-test/start", pages_cases_candidate.case_test_start, ["POST"]),
+        _route("/case-test/{attempt_id:int}", pages_cases_candidate.case_test_page),
+        _route("/case-test/{attempt_id:int}/result", pages_cases_candidate.case_test_result),
+        _route(
+            "/case-test/{attempt_id:int}/audio/{version_id:int}",
+            pages_cases_candidate.case_test_audio,
+        ),
+        WebSocketRoute("/ws/case-test/{attempt_id}", case_test_socket),
+        # reviewers and administrators: free-text grading, case-test policies
+        _route("/grading", pages_cases_staff.grading_queue),
+        _route("/grading/{answer_id:int}", pages_cases_staff.grade_answer, ["POST"]),
+        _route("/admin/case-tests", pages_cases_staff.case_test_policies, ["GET", "POST"]),
         # item-bank authors
         _route("/author/articles", pages_author.articles),
         _route("/author/articles/{article_id:int}", pages_author.article_edit, ["GET", "POST"]),
@@ -72,6 +100,8 @@ def routes() -> list[BaseRoute]:
         _route("/author/import", pages_author.import_page),
         _route("/author/import", pages_author.import_submit, ["POST"]),
         _route("/author/export.{fmt:str}", pages_author.export),
+        # item-bank authors: the case bank (every POST is wrapped with csrf_protected there)
+        *case_author_routes(),
         # administrators, proctors, HR
         _route("/admin/attempts", pages_admin.attempts),
         _route("/admin/attempts/{attempt_id:int}", pages_admin.attempt),

@@ -17,6 +17,7 @@ from jinja2_fragments.starlette import Jinja2Blocks
 from starlette.requests import Request
 
 from examsrv import i18n
+from examsrv.itembank.case_tree import depth_first
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -63,6 +64,7 @@ def make_templates() -> Jinja2Blocks:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     env.filters["ms_to_s"] = lambda ms: "" if ms is None else f"{float(ms) / 1000:.2f}"
+    env.filters["outline"] = depth_first  # a case's turns in display order, with depths
     return Jinja2Blocks(env=env, context_processors=[_context])
 
 
