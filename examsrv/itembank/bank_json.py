@@ -86,7 +86,7 @@ def _load(data: bytes, log: ErrorLog) -> dict[str, Any] | None:
         log.add(FILE_SHEET, 0, None, "无法读取：文件不是UTF-8编码的文本")
         return None
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         where = f"第{exc.lineno}行第{exc.colno}列"
         log.add(FILE_SHEET, 0, None, f"不是有效的JSON：{where}有语法错误（{exc.msg}）")
@@ -113,7 +113,7 @@ def _load(data: bytes, log: ErrorLog) -> dict[str, Any] | None:
     return document
 
 
-def _reject_constant(name: str) -> object:
+def reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not a number authors can write")
 
 
@@ -143,7 +143,7 @@ def _records(
         values: dict[str, str | tuple[str, ...]] = {}
         reported: list[str] = []
         for field in fields:
-            value = _value(entry.get(field.name), field.multi)
+            value = json_value(entry.get(field.name), field.multi)
             if value is None:
                 wanted = '文本列表，例如 ["…"]' if field.multi else "文本"
                 log.add(name, number, field.name, f"第{number}条 {labels[field.name]}应为{wanted}")
@@ -154,7 +154,7 @@ def _records(
     return ctx, records
 
 
-def _value(raw: object, multi: bool) -> str | tuple[str, ...] | None:
+def json_value(raw: object, multi: bool) -> str | tuple[str, ...] | None:
     """Text (or tuple of texts) of a JSON value, or None when its type is wrong."""
     if raw is None:
         return () if multi else ""

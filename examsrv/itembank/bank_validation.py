@@ -174,7 +174,7 @@ def short(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def _check_text(ctx: SheetContext, record: RawRecord, field: Field, log: ErrorLog) -> None:
+def check_text(ctx: SheetContext, record: RawRecord, field: Field, log: ErrorLog) -> None:
     """Checks common to every field: required, length, characters, separators."""
     text = record.text(field.name)
     if field.name in record.reported:
@@ -190,7 +190,7 @@ def _check_text(ctx: SheetContext, record: RawRecord, field: Field, log: ErrorLo
         log.at(ctx, record, field.name, "的每一项不能包含换行或竖线（| ｜）")
 
 
-def _check_key(ctx: SheetContext, record: RawRecord, seen: dict[str, int], log: ErrorLog) -> None:
+def check_key(ctx: SheetContext, record: RawRecord, seen: dict[str, int], log: ErrorLog) -> None:
     key = record.text("key")
     if not key:
         return
@@ -211,8 +211,8 @@ def validate_articles(
     seen: dict[str, int] = {}
     for record in records:
         for field in ARTICLE_FIELDS:
-            _check_text(ctx, record, field, log)
-        _check_key(ctx, record, seen, log)
+            check_text(ctx, record, field, log)
+        check_key(ctx, record, seen, log)
         articles.append(
             ArticleSpec(
                 key=record.text("key"),
@@ -236,8 +236,8 @@ def validate_tasks(
     seen: dict[str, int] = {}
     for record in records:
         for field in TASK_FIELDS:
-            _check_text(ctx, record, field, log)
-        _check_key(ctx, record, seen, log)
+            check_text(ctx, record, field, log)
+        check_key(ctx, record, seen, log)
         source = record.text("article_key")
         if source and source not in article_keys:
             message = f"“{short(source)}”不存在：文件和题库中都没有这篇文章"

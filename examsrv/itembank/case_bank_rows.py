@@ -161,7 +161,7 @@ def validate_cases(cases: Iterable[CaseRecords], log: ErrorLog) -> list[CaseSpec
     seen: dict[str, int] = {}
     for case in cases:
         local = collector()
-        bv._check_key(case.case_ctx, case.record, seen, local)
+        bv.check_key(case.case_ctx, case.record, seen, local)
         whole = bool(case.record.text("key")) and not local  # else its turns are not its own
         spec = _build_case(case, whole, local)
         if spec is not None and not local and not case.damaged:
@@ -175,7 +175,7 @@ def validate_cases(cases: Iterable[CaseRecords], log: ErrorLog) -> list[CaseSpec
 def _build_case(case: CaseRecords, whole: bool, log: ErrorLog) -> CaseSpec | None:
     ctx, record = case.case_ctx, case.record
     for field in CASE_FIELDS:
-        bv._check_text(ctx, record, field, log)
+        bv.check_text(ctx, record, field, log)
     level = _number(ctx, record, "level", log, whole=True)
     if level is not None and not MIN_LEVEL <= level <= MAX_LEVEL:
         log.at(ctx, record, "level", f"应为{MIN_LEVEL}到{MAX_LEVEL}之间的整数，而不是{level:g}")
@@ -226,7 +226,7 @@ def _each(
     seen: dict[str, int] = {}
     items: list[_T] = []
     for record in records:
-        bv._check_key(ctx, record, seen, log)
+        bv.check_key(ctx, record, seen, log)
         item = build(record)
         if item is not None:
             items.append(item)
@@ -237,7 +237,7 @@ def _build_turn(
     ctx: SheetContext, record: RawRecord, case_kind: CaseKind | None, log: ErrorLog
 ) -> Turn | None:
     for field in TURN_FIELDS:
-        bv._check_text(ctx, record, field, log)
+        bv.check_text(ctx, record, field, log)
     speaker = _choose(ctx, record, "speaker", _SPEAKERS, log)
     start_s = _number(ctx, record, "start_s", log) if record.text("start_s") else None
     if case_kind is CaseKind.TEXT and record.text("start_s"):
@@ -260,7 +260,7 @@ def _build_turn(
 
 def _build_question(ctx: SheetContext, record: RawRecord, log: ErrorLog) -> Question | None:
     for field in QUESTION_FIELDS:
-        bv._check_text(ctx, record, field, log)
+        bv.check_text(ctx, record, field, log)
     kind = _choose(ctx, record, "kind", _QUESTION_KINDS, log)
     points = _number(ctx, record, "points", log) if record.text("points") else 1.0
     if points is not None and points <= 0:

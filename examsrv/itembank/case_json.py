@@ -129,7 +129,7 @@ def _load(data: bytes, log: ErrorLog) -> dict[str, Any] | None:
         log.add(FILE_SHEET, 0, None, f"文件太大：{size:.1f}MB，最大{limit}MB")
         return None
     try:
-        document = json.loads(data.decode("utf-8-sig"), parse_constant=kb_json._reject_constant)
+        document = json.loads(data.decode("utf-8-sig"), parse_constant=kb_json.reject_constant)
     except UnicodeDecodeError:
         log.add(FILE_SHEET, 0, None, "无法读取：文件不是UTF-8编码的文本")
         return None
@@ -215,7 +215,7 @@ def _record(
         if isinstance(raw, bool) and field.name in _BOOLEANS:
             value: str | tuple[str, ...] | None = "true" if raw else "false"
         else:
-            value = kb_json._value(raw, field.multi)
+            value = kb_json.json_value(raw, field.multi)
         if value is None:
             wanted = '文本列表，例如 ["…"]' if field.multi else "文本或数字"
             message = f"{ctx.where(number)} {ctx.labels[field.name]}应为{wanted}"

@@ -85,13 +85,13 @@ def read_cases_xlsx(data: bytes) -> CaseImport:
     """Reads a workbook of cases, with their turns and questions."""
     log = rows.collector()
     try:
-        workbook = kb._open(data, log)
+        workbook = kb.open_workbook(data, log)
         try:
             found = _find_sheets(workbook, log)
             parts = {role: _read_sheet(sheet, role, log) for role, sheet in found.items()}
         finally:
             workbook.close()
-    except kb._Refused:
+    except kb.Refused:
         return rows.finish([], log.errors(), _order({}))
     cases: list[CaseSpec] = []
     if all(part.complete for part in parts.values()):
@@ -111,7 +111,7 @@ def _find_sheets(workbook: Any, log: ErrorLog) -> dict[str, Any]:
         role = SHEET_NAMES.get(sheet.title.strip().casefold())
         if role in found:
             twins = f"「{found[role].title}」和「{sheet.title}」"
-            raise kb._refuse(log, f"工作簿中有两个同类工作表：{twins}，请删除其中一个")
+            raise kb.refuse(log, f"工作簿中有两个同类工作表：{twins}，请删除其中一个")
         if role:
             found[role] = sheet
     missing = [_TITLES[role] for role in ("cases", "turns") if role not in found]
@@ -119,17 +119,17 @@ def _find_sheets(workbook: Any, log: ErrorLog) -> dict[str, Any]:
         wanted = "」和「".join(missing)
         names = "、".join(f"「{sheet.title}」" for sheet in workbook.worksheets)
         english = "cases / turns / questions"
-        raise kb._refuse(log, f"找不到工作表「{wanted}」（英文 {english}），工作簿中只有{names}")
+        raise kb.refuse(log, f"找不到工作表「{wanted}」（英文 {english}），工作簿中只有{names}")
     return {role: found[role] for role in COLUMNS if role in found}
 
 
 def _read_sheet(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
     try:
         return _read_rows(sheet, COLUMNS[role], log)
-    except kb._Refused:
+    except kb.Refused:
         raise
     except Exception as exc:  # malformed XML inside the sheet
-        raise kb._refuse(log, f"工作表「{sheet.title}」已损坏，无法读取", sheet.title) from exc
+        raise kb.refuse(log, f"工作表「{sheet.title}」已损坏，无法读取", sheet.title) from exc
 
 
 def _read_rows(sheet: Any, fields: Sequence[Field], log: ErrorLog) -> _SheetRows:
@@ -137,21 +137,21 @@ def _read_rows(sheet: Any, fields: Sequence[Field], log: ErrorLog) -> _SheetRows
     title: str = sheet.title
     sheet.reset_dimensions()  # the declared size may be wrong, or absurdly large
     header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    columns, labels, complete = kb._read_header(title, header, fields, log)
-    named = [bool(kb._cell_text(value)) for value in header[: kb.MAX_COLUMNS]]
+    columns, labels, complete = kb.read_header(title, header, fields, log)
+    named = [bool(kb.cell_text(value)) for value in header[: kb.MAX_COLUMNS]]
     records: list[RawRecord] = []
     headless: set[int] = set()
     cells = sheet.iter_rows(min_row=2, max_col=kb.MAX_COLUMNS, values_only=True)
     for number, row in enumerate(cells, start=2):
-        texts = [kb._cell_text(value) for value in row]
+        texts = [kb.cell_text(value) for value in row]
         if not any(texts):
             if number > kb.EXCEL_MAX_ROW:
                 message = f"工作表「{title}」已损坏：行号超出Excel的范围"
-                raise kb._refuse(log, message, title, number)
+                raise kb.refuse(log, message, title, number)
             continue
         if len(records) == bv.MAX_ROWS:
             message = f"工作表「{title}」超过{bv.MAX_ROWS}行，请拆分成多个文件导入"
-            raise kb._refuse(log, message, title, number)
+            raise kb.refuse(log, message, title, number)
         values: dict[str, str | tuple[str, ...]] = {}
         for index, field in columns.items():
             text = texts[index] if index < len(texts) else ""
@@ -207,7 +207,7 @@ def write_cases_xlsx(cases: Sequence[CaseSpec]) -> bytes:
     help_sheet = workbook.create_sheet(HELP_SHEET)
     help_sheet.column_dimensions["A"].width = 110
     for line in _HELP.splitlines():
-        help_sheet.append([kb._cell(help_sheet, line, kb._WRAP)])
+        help_sheet.append([kb.write_cell(help_sheet, line, kb.WRAP)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -259,11 +259,11 @@ def _write_sheet(
             levels = DataValidation(type="whole", operator="between", formula1="1", formula2="5")
             levels.add(cells)
             sheet.data_validations.append(levels)
-    header = [kb._cell(sheet, field.zh, kb._TOP) for field in fields]
+    header = [kb.write_cell(sheet, field.zh, kb.TOP) for field in fields]
     for cell in header:
         cell.font = Font(bold=True)
     sheet.append(header)
-    aligns = [kb._WRAP if field.name in _WRAPPED else kb._TOP for field in fields]
+    aligns = [kb.WRAP if field.name in _WRAPPED else kb.TOP for field in fields]
     for row in values:
         sheet.append([_cell(sheet, v, a) for v, a in zip(row, aligns, strict=True)])
 
@@ -274,4 +274,4 @@ def _cell(sheet: Any, value: object, alignment: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.alignment = alignment
         return cell
-    return kb._cell(sheet, "" if value is None else str(value), alignment)
+    return kb.write_cell(sheet, "" if value is None else str(value), alignment)

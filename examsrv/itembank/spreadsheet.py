@@ -51,8 +51,8 @@ _WIDTHS |= {"article_key": 14}
 _WRAPPED = {"title", "body", "key_facts", "question", "answers", "synonyms", "options"}
 _EXCEL_ESCAPE_RE = re.compile(r"_x(00[01][0-9A-Fa-f])_")  # how Excel stores control characters
 _BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 _HELP = """\
 本工作簿用于导入知识库文章（工作表「知识库」）和查询任务（工作表「查询任务」）。
 第1行是表头，请不要修改表头文字；列的顺序可以调整，不要添加其他列。每行一条记录，空白行会被忽略。
@@ -67,7 +67,7 @@ _HELP = """\
 导入时会检查全部内容：只要有一处错误，整个文件都不会导入。请按错误提示（工作表、行、列）修改后重新导入。"""
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """The workbook cannot be read any further; the reason is already logged."""
 
 
@@ -82,13 +82,13 @@ def read_bank_xlsx(data: bytes, known_article_keys: Collection[str] = ()) -> Ban
     """Reads a workbook; tasks may cite articles of the file or ``known_article_keys``."""
     log = ErrorLog()
     try:
-        workbook = _open(data, log)
+        workbook = open_workbook(data, log)
         try:
             found = _find_sheets(workbook, log)
             parts = {role: _read_sheet(sheet, role, log) for role, sheet in found.items()}
         finally:
             workbook.close()
-    except _Refused:
+    except Refused:
         return bv.finish([], [], log)
     article_keys = set(known_article_keys)
     articles: list[ArticleSpec] = []
@@ -102,27 +102,27 @@ def read_bank_xlsx(data: bytes, known_article_keys: Collection[str] = ()) -> Ban
     return bv.finish(articles, tasks, log)
 
 
-def _refuse(log: ErrorLog, message: str, sheet: str = FILE_SHEET, row: int = 0) -> _Refused:
+def refuse(log: ErrorLog, message: str, sheet: str = FILE_SHEET, row: int = 0) -> Refused:
     log.add(sheet, row, None, message)
-    return _Refused()
+    return Refused()
 
 
-def _open(data: bytes, log: ErrorLog) -> Any:
+def open_workbook(data: bytes, log: ErrorLog) -> Any:
     if len(data) > bv.MAX_FILE_BYTES:
         size = len(data) / 1024 / 1024
-        raise _refuse(log, f"文件太大：{size:.1f}MB，最大{bv.MAX_FILE_BYTES // 1024 // 1024}MB")
+        raise refuse(log, f"文件太大：{size:.1f}MB，最大{bv.MAX_FILE_BYTES // 1024 // 1024}MB")
     not_xlsx = "无法读取：这不是有效的Excel工作簿（.xlsx）。.xls、.csv 或 WPS 文件请先另存为 .xlsx"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except Exception as exc:  # zipfile raises several kinds for arbitrary bytes
-        raise _refuse(log, not_xlsx) from exc
+        raise refuse(log, not_xlsx) from exc
     if unpacked > MAX_UNPACKED_BYTES:
-        raise _refuse(log, f"文件解压后超过{MAX_UNPACKED_BYTES // 1024 // 1024}MB，请拆分后再导入")
+        raise refuse(log, f"文件解压后超过{MAX_UNPACKED_BYTES // 1024 // 1024}MB，请拆分后再导入")
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged or foreign files
-        raise _refuse(log, not_xlsx) from exc
+        raise refuse(log, not_xlsx) from exc
 
 
 def _find_sheets(workbook: Any, log: ErrorLog) -> dict[str, Any]:
@@ -131,23 +131,23 @@ def _find_sheets(workbook: Any, log: ErrorLog) -> dict[str, Any]:
         role = SHEET_NAMES.get(sheet.title.strip().casefold())
         if role in found:
             twins = f"「{found[role].title}」和「{sheet.title}」"
-            raise _refuse(log, f"工作簿中有两个同类工作表：{twins}，请删除其中一个")
+            raise refuse(log, f"工作簿中有两个同类工作表：{twins}，请删除其中一个")
         if role:
             found[role] = sheet
     if not found:
         names = "、".join(f"「{sheet.title}」" for sheet in workbook.worksheets)
         wanted = "找不到工作表「知识库」或「查询任务」（英文 articles / tasks）"
-        raise _refuse(log, f"{wanted}，工作簿中只有{names}")
+        raise refuse(log, f"{wanted}，工作簿中只有{names}")
     return found
 
 
 def _read_sheet(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
     try:
         return _read_rows(sheet, role, log)
-    except _Refused:
+    except Refused:
         raise
     except Exception as exc:  # malformed XML inside the sheet
-        raise _refuse(log, f"工作表「{sheet.title}」已损坏，无法读取", sheet.title) from exc
+        raise refuse(log, f"工作表「{sheet.title}」已损坏，无法读取", sheet.title) from exc
 
 
 def _read_rows(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
@@ -155,21 +155,21 @@ def _read_rows(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
     fields = ARTICLE_FIELDS if role == "articles" else TASK_FIELDS
     sheet.reset_dimensions()  # the declared size may be wrong, or absurdly large
     header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    columns, labels, complete = _read_header(title, header, fields, log)
-    named = [bool(_cell_text(value)) for value in header[:MAX_COLUMNS]]
+    columns, labels, complete = read_header(title, header, fields, log)
+    named = [bool(cell_text(value)) for value in header[:MAX_COLUMNS]]
     ctx = SheetContext(title, "行", labels, labels)
     records: list[RawRecord] = []
     headless: set[int] = set()
     rows = sheet.iter_rows(min_row=2, max_col=MAX_COLUMNS, values_only=True)
     for number, row in enumerate(rows, start=2):
-        texts = [_cell_text(value) if value is not None else "" for value in row]
+        texts = [cell_text(value) if value is not None else "" for value in row]
         if not any(texts):
             if number > EXCEL_MAX_ROW:
-                raise _refuse(log, f"工作表「{title}」已损坏：行号超出Excel的范围", title, number)
+                raise refuse(log, f"工作表「{title}」已损坏：行号超出Excel的范围", title, number)
             continue
         if len(records) == bv.MAX_ROWS:
             message = f"工作表「{title}」超过{bv.MAX_ROWS}行，请拆分成多个文件导入"
-            raise _refuse(log, message, title, number)
+            raise refuse(log, message, title, number)
         values: dict[str, str | tuple[str, ...]] = {}
         for index, field in columns.items():
             text = texts[index] if index < len(texts) else ""
@@ -183,7 +183,7 @@ def _read_rows(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
     return _SheetRows(ctx, records, complete)
 
 
-def _read_header(
+def read_header(
     sheet: str, header: Sequence[object], fields: Sequence[Field], log: ErrorLog
 ) -> tuple[dict[int, Field], dict[str, str], bool]:
     """Column index -> field, field name -> header as written, and whether none is missing."""
@@ -192,7 +192,7 @@ def _read_header(
     labels = {field.name: field.zh for field in fields}
     seen: dict[str, str] = {}
     for index, value in enumerate(header):
-        text = _cell_text(value)
+        text = cell_text(value)
         letter = get_column_letter(index + 1)
         field = by_name.get(_header_key(text))
         if not text:
@@ -221,7 +221,7 @@ def _header_key(text: str) -> str:
     return text.strip().casefold().replace(" ", "_").replace("-", "_")
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as the author sees it: numbers without ``.0``, dates in ISO form.
 
     Excel writes a carriage return as ``_x000D_``; such escapes are decoded, so line
@@ -257,7 +257,7 @@ def write_bank_xlsx(articles: Sequence[ArticleSpec], tasks: Sequence[TaskSpec]) 
     help_sheet = workbook.create_sheet(HELP_SHEET)
     help_sheet.column_dimensions["A"].width = 110
     for line in _HELP.splitlines():
-        help_sheet.append([_cell(help_sheet, line, _WRAP)])
+        help_sheet.append([write_cell(help_sheet, line, WRAP)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -270,14 +270,14 @@ def _write_sheet(
     sheet.freeze_panes = "A2"
     for index, field in enumerate(fields, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[field.name]
-    header = [_cell(sheet, field.zh, _TOP) for field in fields]
+    header = [write_cell(sheet, field.zh, TOP) for field in fields]
     for cell in header:
         cell.font = _BOLD
     sheet.append(header)
-    aligns = [_WRAP if field.name in _WRAPPED else _TOP for field in fields]
+    aligns = [WRAP if field.name in _WRAPPED else TOP for field in fields]
     for spec in specs:
         values = [_cell_value(spec, field) for field in fields]
-        sheet.append([_cell(sheet, v, a) for v, a in zip(values, aligns, strict=True)])
+        sheet.append([write_cell(sheet, v, a) for v, a in zip(values, aligns, strict=True)])
     return sheet
 
 
@@ -288,7 +288,7 @@ def _cell_value(spec: ArticleSpec | TaskSpec, field: Field) -> str:
     return "\n".join(value) if field.multi else str(value)
 
 
-def _cell(sheet: Any, text: str, alignment: Any) -> Any:
+def write_cell(sheet: Any, text: str, alignment: Any) -> Any:
     """A text cell, kept as text even when it looks like a formula (=…) or an error (#N/A)."""
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text) or None)
     if cell.value is not None:
