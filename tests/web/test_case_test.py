@@ -6,7 +6,6 @@ import io
 import json
 import re
 import wave
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine
@@ -220,10 +219,10 @@ def test_the_deadline_submits_an_abandoned_test(settings: Settings, engine: Engi
         # The browser is gone. At the deadline (60 minutes by default) the server's sweep
         # submits the attempt with what was saved.
         clock.advance(59 * 60)
-        with session_scope(create_app(settings).state.ctx.engine) as s:
+        with session_scope(engine) as s:
             assert submit_due(s, now=clock.now()) == []
         clock.advance(61)
-        with session_scope(create_app(settings).state.ctx.engine) as s:
+        with session_scope(engine) as s:
             assert submit_due(s, now=clock.now()) == [attempt_id]
         with client.websocket_connect(f"/ws/case-test/{attempt_id}") as ws:
             end = ws.receive_json()
@@ -257,7 +256,7 @@ def test_an_answer_after_the_deadline_is_refused_and_the_test_ends(
 
 
 def test_test_cases_are_never_reachable_outside_a_test(
-    candidate: TestClient, engine: Engine
+    candidate: TestClient, engine: Engine, settings: Settings
 ) -> None:
     with Session(engine) as s:
         test_case = s.exec(select(CaseItem).where(CaseItem.pool == "test")).first()
@@ -270,9 +269,8 @@ def test_test_cases_are_never_reachable_outside_a_test(
     assert candidate.get("/author/cases").status_code == 403
     assert test_case.title not in candidate.get("/kb/search", params={"q": "话费"}).text
     attempt_id = start(candidate)
-    other = create_app  # another candidate cannot open this attempt
-    add_user(engine, "10002", Role.CANDIDATE)
-    with TestClient(other(replace(candidate.app.state.ctx.settings))) as intruder:  # type: ignore[attr-defined]
+    add_user(engine, "10002", Role.CANDIDATE)  # another candidate cannot open this attempt
+    with TestClient(create_app(settings)) as intruder:
         login(intruder, "10002")
         assert intruder.get(f"/case-test/{attempt_id}").status_code == 404
         with intruder.websocket_connect(f"/ws/case-test/{attempt_id}") as ws:
