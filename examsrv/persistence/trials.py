@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from examsrv.persistence.models import (
@@ -27,11 +28,28 @@ from examsrv.timing.trial_grading import GradingPolicy, TaskTiming, TrialGrade, 
 
 
 def current_policy_row(session: Session, *, now: datetime) -> GradingPolicyRow:
+    """The policy in force; the default is stored the first time it is needed.
+
+    Candidates starting together may all find no row: each inserts the default with
+    ``ON CONFLICT DO NOTHING`` inside a savepoint, so one insert wins and nobody fails.
+    """
     row = session.get(GradingPolicyRow, 1)
-    if row is None:
-        row = GradingPolicyRow(id=1, bands=DEFAULT_BANDS.to_rows(), updated_at=now)
-        session.add(row)
-        session.flush()
+    if row is not None:
+        return row
+    table = GradingPolicyRow.__table__  # type: ignore[attr-defined]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {
+        "id": 1,
+        "bands": DEFAULT_BANDS.to_rows(),
+        "wrong_penalty_s": 5.0,
+        "min_accuracy": 0.9,
+        "updated_at": now,
+        "updated_by": "",
+    }
+    with session.begin_nested():
+        session.execute(dialect.insert(table).values(values).on_conflict_do_nothing())
+    row = session.get(GradingPolicyRow, 1)
+    assert row is not None
     return row
 
 
