@@ -1,0 +1,94 @@
+"""Raw per-event samples, written by each Locust process and read back by the report.
+
+Locust's own statistics round response times into buckets, which hides what
+matters here (sub-millisecond acknowledgement latency and timing error). So every
+exchange is also written, unrounded, as one JSON line to ``samples-<pid>.jsonl``
+in the samples directory. Lines are flushed as they are written, so a run that is
+stopped early still leaves what it measured.
+
+Kinds of line (all times in nanoseconds unless the key ends in ``_s``):
+
+``answer``   one answer: ``attempt``, ``seq``, ``ack_ns`` (answer sent → ack read, or
+             ``null`` when no ack came), ``interval_ns`` (task frame read → answer sent),
+             ``at_s`` (wall clock when it was acknowledged), ``duplicate``, ``reconnected``
+             (the task spanned a reconnect, so its interval is not comparable), and
+             ``server_raw_ms`` when the server put its own time in the ack (the echo
+             reference does; examsrv's time is read from its database).
+``phase``    one step of starting a trial: ``name`` (``login``, ``start_to_first_task``…), ``ns``.
+``resume``   a dropped connection: ``attempt``, ``ok``, ``down_ns``, ``answered`` (hello),
+             ``pending`` (seq of an answer sent but not acknowledged, or ``null``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+
+class SampleWriter:
+    """Appends sample lines to this process's file; a no-op without a directory."""
+
+    def __init__(self, directory: str | Path | None, target: str) -> None:
+        self.target = target
+        self._directory = Path(directory) if directory else None
+        self._file: IO[bytes] | None = None
+        self._pid = 0
+
+    def write(self, kind: str, **fields: Any) -> None:
+        if self._directory is None:
+            return
+        if self._file is None or self._pid != os.getpid():  # reopen after a fork
+            self._directory.mkdir(parents=True, exist_ok=True)
+            self._pid = os.getpid()
+            self._file = open(self._directory / f"samples-{self._pid}.jsonl", "ab")  # noqa: SIM115
+        line = orjson.dumps({"kind": kind, "target": self.target, **fields})
+        self._file.write(line + b"\n")
+        self._file.flush()
+
+    def answer(
+        self,
+        *,
+        attempt: int,
+        seq: int,
+        ack_ns: int | None,
+        interval_ns: int,
+        duplicate: bool,
+        reconnected: bool,
+        server_raw_ms: float | None,
+    ) -> None:
+        self.write(
+            "answer",
+            attempt=attempt,
+            seq=seq,
+            ack_ns=ack_ns,
+            interval_ns=interval_ns,
+            at_s=time.time(),
+            duplicate=duplicate,
+            reconnected=reconnected,
+            server_raw_ms=server_raw_ms,
+        )
+
+    def phase(self, name: str, ns: int) -> None:
+        self.write("phase", name=name, ns=ns, at_s=time.time())
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def read_samples(directory: str | Path) -> Iterator[dict[str, Any]]:
+    """Every sample line of every process, in no particular order."""
+    for path in sorted(Path(directory).glob("samples-*.jsonl")):
+        with path.open("rb") as f:
+            for line in f:
+                if line.strip():
+                    try:
+                        yield orjson.loads(line)
+                    except orjson.JSONDecodeError:
+                        continue  # a line cut short by a killed process
