@@ -41,7 +41,13 @@ def main() -> None:
 @click.option("--port", default=None, type=int, help="Port (default: EXAMSRV_PORT).")
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def serve(host: str | None, port: int | None, workers: int, reload: bool) -> None:
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Log every request (turn off on exam days to save CPU).",
+)
+def serve(host: str | None, port: int | None, workers: int, reload: bool, access_log: bool) -> None:
     """Serve examsrv over HTTP and websockets."""
     import uvicorn
 
@@ -54,6 +60,7 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
         reload=reload,
         ws_max_size=64 * 1024,
         proxy_headers=True,
+        access_log=access_log,
     )
 
 

@@ -73,6 +73,10 @@ class TrialSession:
     _shown_seq: int | None = None
     _resumed: set[int] = field(default_factory=set)
     _rtt_ms: list[float] = field(default_factory=list)
+    _answered_ms: float = 0.0  # sum of raw_ms over ``answered``, kept as answers arrive
+
+    def __post_init__(self) -> None:
+        self._answered_ms = sum(r.raw_ms for r in self.answered.values())
 
     @property
     def task_count(self) -> int:
@@ -94,8 +98,7 @@ class TrialSession:
 
     def connected_ms(self, now_ns: int) -> float:
         """Time the candidate has spent on tasks so far, counting the one on screen."""
-        total = sum(r.raw_ms for r in self.answered.values())
-        total += sum(self._accrued_ns.values()) / NS_PER_MS
+        total = self._answered_ms + sum(self._accrued_ns.values()) / NS_PER_MS
         if self._shown_at_ns is not None:
             total += (now_ns - self._shown_at_ns) / NS_PER_MS
         return total
@@ -171,6 +174,7 @@ class TrialSession:
     def commit(self, record: AnswerRecord) -> None:
         """The record is durably saved: move on to the next task."""
         self.answered[record.seq] = record
+        self._answered_ms += record.raw_ms
         self._accrued_ns.pop(record.seq, None)
         if self._shown_seq == record.seq:
             self._shown_seq = None

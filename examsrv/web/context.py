@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,8 @@ class AppContext:
     templates: Jinja2Blocks
     live: dict[int, LiveTrial] = field(default_factory=dict)
     case_live: set[int] = field(default_factory=set)  # case-test attempts with a live socket
+    # (task id, version) -> its answer checker; a task edit bumps the version
+    answer_keys: dict[tuple[int, int], Callable[[str], bool]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def render(

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,14 +67,22 @@ def _load(c: AppContext, attempt_id: int) -> _Loaded | None:
         return _Loaded(attempt, [by_id[t] for t in attempt.form], answered)
 
 
+def _answer_key(c: AppContext, task: Task) -> Callable[[str], bool]:
+    """The task's answer checker, built once per process for each version of the task."""
+    cache_key = (task.id or 0, task.version)
+    accepts = c.answer_keys.get(cache_key)
+    if accepts is None:
+        accepts = AnswerKey.from_spec(task_spec(task, "")).accepts
+        c.answer_keys[cache_key] = accepts
+    return accepts
+
+
 def _live_session(c: AppContext, loaded: _Loaded) -> TrialSession:
-    tasks = [
-        LiveTask(t.id or 0, AnswerKey.from_spec(task_spec(t, "")).accepts) for t in loaded.tasks
-    ]
-    session = TrialSession(tasks=tasks, network_cap_ms=c.settings.network_allowance_cap_ms)
-    for rec in loaded.answered:
-        session.answered[rec.seq] = rec
-    return session
+    return TrialSession(
+        tasks=[LiveTask(t.id or 0, _answer_key(c, t)) for t in loaded.tasks],
+        network_cap_ms=c.settings.network_allowance_cap_ms,
+        answered={rec.seq: rec for rec in loaded.answered},
+    )
 
 
 async def _refuse(ws: WebSocket, frames: FrameWriter, code: str) -> None:
