@@ -322,7 +322,7 @@ class _Session:
 
     async def _answer(self, msg: dict[str, Any]) -> None:
         version, question = _int(msg.get("version")), msg.get("question")
-        given = msg.get("answer", "")
+        given = msg.get("answer")  # absent is malformed, never an empty answer saved
         if isinstance(given, list):  # a multiple-choice form sends its ticked letters
             given = "".join(str(g) for g in given)
         if version is None or not isinstance(question, str) or not isinstance(given, str):

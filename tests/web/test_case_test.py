@@ -181,7 +181,14 @@ def test_bad_frames_are_refused_and_nothing_is_lost(candidate: TestClient, engin
             ("{", "malformed_frame"),
             ('{"type": "answer", "version": 999999, "question": "q1", "answer": "B"}', "not_saved"),
             (
-                json.dumps({"type": "answer", "version": case["version"], "question": "nope"}),
+                json.dumps(
+                    {
+                        "type": "answer",
+                        "version": case["version"],
+                        "question": "nope",
+                        "answer": "B",
+                    }
+                ),
                 "not_saved",
             ),
             ('{"type": "goto", "position": 99}', "malformed_frame"),
@@ -393,3 +400,21 @@ def test_a_pass_rate_sets_the_pass_score_over_the_cohort(
     with Session(engine) as s:
         outcomes = sorted(e.passed for e in s.exec(select(LevelEvidence)).all())
     assert outcomes == [False, True]
+
+
+def test_an_answer_frame_without_an_answer_is_refused_not_saved_empty(
+    candidate: TestClient, engine: Engine
+) -> None:
+    attempt_id = start(candidate)
+    with candidate.websocket_connect(f"/ws/case-test/{attempt_id}") as ws:
+        ws.receive_json()
+        case = ws.receive_json()
+        ws.send_json({"type": "answer", "version": case["version"], "question": "q2"})
+        assert ws.receive_json()["code"] == "malformed_frame"
+        # A multiple-choice form with every box unticked sends its hidden empty field.
+        ws.send_json(
+            {"type": "answer", "version": case["version"], "question": "q2", "answer": ["", "A"]}
+        )
+        assert ws.receive_json()["type"] == "ack"
+    with Session(engine) as s:
+        assert [a.given for a in s.exec(select(CaseAnswer)).all()] == ["A"]
