@@ -27,7 +27,6 @@ from examsrv.itembank.specs import ArticleSpec, TaskSpec
 
 FORMAT_NAME = "examsrv-itembank"
 FORMAT_VERSION = 1
-_TOP_LEVEL = ("format", "version", "articles", "tasks")
 _LISTS = {"articles": ARTICLE_FIELDS, "tasks": TASK_FIELDS}
 
 
@@ -53,7 +52,9 @@ def _entry(spec: ArticleSpec | TaskSpec, fields: Sequence[Field]) -> dict[str, A
 def read_bank_json(data: bytes, known_article_keys: Collection[str] = ()) -> BankImport:
     """Reads a JSON bank; tasks may cite articles of the file or ``known_article_keys``."""
     log = ErrorLog()
-    document = _load(data, log)
+    document = load_document(
+        data, log, format_name=FORMAT_NAME, version=FORMAT_VERSION, lists=("articles", "tasks")
+    )
     if document is None:
         return bv.finish([], [], log)
     parts: dict[str, tuple[SheetContext, list[RawRecord]]] = {}
@@ -73,8 +74,13 @@ def read_bank_json(data: bytes, known_article_keys: Collection[str] = ()) -> Ban
     return bv.finish(articles, tasks, log)
 
 
-def _load(data: bytes, log: ErrorLog) -> dict[str, Any] | None:
-    """The top-level object, or None when the file cannot be used at all."""
+def load_document(
+    data: bytes, log: ErrorLog, *, format_name: str, version: int, lists: Sequence[str]
+) -> dict[str, Any] | None:
+    """The top-level object of an import file whose entries are under ``lists``, or None
+    when the file cannot be used at all (too large, not UTF-8 JSON, not an object, or
+    none of ``lists`` present). Unknown top-level fields and a wrong format name or
+    version are logged."""
     if len(data) > bv.MAX_FILE_BYTES:
         size = len(data) / 1024 / 1024
         limit = bv.MAX_FILE_BYTES // 1024 // 1024
@@ -95,20 +101,21 @@ def _load(data: bytes, log: ErrorLog) -> dict[str, Any] | None:
         log.add(FILE_SHEET, 0, None, "不是有效的JSON：内容无法解析")
         return None
     if not isinstance(document, dict):
-        shape = '{"articles": [...], "tasks": [...]}'
+        shape = "{" + ", ".join(f'"{name}": [...]' for name in lists) + "}"
         log.add(FILE_SHEET, 0, None, f"JSON的最外层应为对象，形如 {shape}")
         return None
+    top_level = ("format", "version", *lists)
     for key in document:
-        if key not in _TOP_LEVEL:
-            message = f"未知的顶层字段“{bv.short(key)}”：只能有 {'、'.join(_TOP_LEVEL)}"
+        if key not in top_level:
+            message = f"未知的顶层字段“{bv.short(key)}”：只能有 {'、'.join(top_level)}"
             log.add(FILE_SHEET, 0, key, message)
-    if document.get("format", FORMAT_NAME) != FORMAT_NAME:
-        log.add(FILE_SHEET, 0, "format", f"format 应为“{FORMAT_NAME}”")
-    version = document.get("version", FORMAT_VERSION)
-    if type(version) is not int or version != FORMAT_VERSION:
-        log.add(FILE_SHEET, 0, "version", f"不支持的版本：version 应为 {FORMAT_VERSION}")
-    if "articles" not in document and "tasks" not in document:
-        log.add(FILE_SHEET, 0, None, "JSON中既没有 articles 也没有 tasks")
+    if document.get("format", format_name) != format_name:
+        log.add(FILE_SHEET, 0, "format", f"format 应为“{format_name}”")
+    given = document.get("version", version)
+    if type(given) is not int or given != version:
+        log.add(FILE_SHEET, 0, "version", f"不支持的版本：version 应为 {version}")
+    if not any(name in document for name in lists):
+        log.add(FILE_SHEET, 0, None, f"JSON中没有 {' 或 '.join(lists)}")
         return None
     return document
 

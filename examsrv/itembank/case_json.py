@@ -20,7 +20,6 @@ from examsrv.itembank import bank_json as kb_json
 from examsrv.itembank import bank_validation as bv
 from examsrv.itembank import case_bank_rows as rows
 from examsrv.itembank.bank_validation import (
-    FILE_SHEET,
     ErrorLog,
     Field,
     RawRecord,
@@ -32,7 +31,6 @@ from examsrv.itembank.case_specs import CaseSpec
 
 FORMAT_NAME = "examsrv-casebank"
 FORMAT_VERSION = 1
-_TOP_LEVEL = ("format", "version", "cases")
 _PARTS = {"turns": (rows.TURN_FIELDS, "对话"), "questions": (rows.QUESTION_FIELDS, "题目")}
 _BOOLEANS = {"play_once"}  # fields written as JSON true / false
 _PART_RE = re.compile(r"cases\[(\d+)\]\.(turns|questions)")
@@ -82,7 +80,9 @@ def _entry(spec: object, fields: Sequence[Field]) -> dict[str, Any]:
 def read_cases_json(data: bytes) -> CaseImport:
     """Reads a JSON case bank."""
     log = rows.collector()
-    document = _load(data, log)
+    document = kb_json.load_document(
+        data, log, format_name=FORMAT_NAME, version=FORMAT_VERSION, lists=("cases",)
+    )
     entries = document.get("cases") if document is not None else None
     if entries is None:
         return rows.finish([], log.errors(), _order)
@@ -119,43 +119,6 @@ def _order(error: RowError) -> tuple[int, ...]:
     if match := _PART_RE.fullmatch(error.sheet):
         return (int(match[1]), 1 if match[2] == "turns" else 2, error.row)
     return (0, 0, 0)
-
-
-def _load(data: bytes, log: ErrorLog) -> dict[str, Any] | None:
-    """The top-level object, or None when the file cannot be used at all."""
-    if len(data) > bv.MAX_FILE_BYTES:
-        size = len(data) / 1024 / 1024
-        limit = bv.MAX_FILE_BYTES // 1024 // 1024
-        log.add(FILE_SHEET, 0, None, f"文件太大：{size:.1f}MB，最大{limit}MB")
-        return None
-    try:
-        document = json.loads(data.decode("utf-8-sig"), parse_constant=kb_json.reject_constant)
-    except UnicodeDecodeError:
-        log.add(FILE_SHEET, 0, None, "无法读取：文件不是UTF-8编码的文本")
-        return None
-    except json.JSONDecodeError as exc:
-        where = f"第{exc.lineno}行第{exc.colno}列"
-        log.add(FILE_SHEET, 0, None, f"不是有效的JSON：{where}有语法错误（{exc.msg}）")
-        return None
-    except (ValueError, RecursionError):  # absurdly long numbers or deep nesting
-        log.add(FILE_SHEET, 0, None, "不是有效的JSON：内容无法解析")
-        return None
-    if not isinstance(document, dict):
-        log.add(FILE_SHEET, 0, None, 'JSON的最外层应为对象，形如 {"cases": [...]}')
-        return None
-    for key in document:
-        if key not in _TOP_LEVEL:
-            message = f"未知的顶层字段“{bv.short(key)}”：只能有 {'、'.join(_TOP_LEVEL)}"
-            log.add(FILE_SHEET, 0, key, message)
-    if document.get("format", FORMAT_NAME) != FORMAT_NAME:
-        log.add(FILE_SHEET, 0, "format", f"format 应为“{FORMAT_NAME}”")
-    version = document.get("version", FORMAT_VERSION)
-    if type(version) is not int or version != FORMAT_VERSION:
-        log.add(FILE_SHEET, 0, "version", f"不支持的版本：version 应为 {FORMAT_VERSION}")
-    if "cases" not in document:
-        log.add(FILE_SHEET, 0, None, "JSON中没有 cases")
-        return None
-    return document
 
 
 def _context(sheet: str, fields: Sequence[Field], owner: str = "") -> SheetContext:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -24,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from examsrv.itembank import bank_validation as bv
 from examsrv.itembank import case_bank_rows as rows
 from examsrv.itembank import spreadsheet as kb
-from examsrv.itembank.bank_validation import ErrorLog, Field, RawRecord, RowError, SheetContext
+from examsrv.itembank.bank_validation import ErrorLog, Field, RawRecord, RowError
 from examsrv.itembank.case_bank_rows import CASE_KEY, CaseImport, CaseRecords
 from examsrv.itembank.case_specs import CaseKind, CaseSpec, Question, QuestionKind, Turn
 
@@ -74,13 +73,6 @@ _HELP = """\
 导入时会检查全部内容：只要有一处错误，整个文件都不会导入。请按错误提示（工作表、行、列）修改后重新导入。"""
 
 
-@dataclass(frozen=True)
-class _SheetRows:
-    ctx: SheetContext
-    records: list[RawRecord]
-    complete: bool  # False when required columns are missing
-
-
 def read_cases_xlsx(data: bytes) -> CaseImport:
     """Reads a workbook of cases, with their turns and questions."""
     log = rows.collector()
@@ -88,7 +80,9 @@ def read_cases_xlsx(data: bytes) -> CaseImport:
         workbook = kb.open_workbook(data, log)
         try:
             found = _find_sheets(workbook, log)
-            parts = {role: _read_sheet(sheet, role, log) for role, sheet in found.items()}
+            parts = {
+                role: kb.read_sheet(sheet, COLUMNS[role], log) for role, sheet in found.items()
+            }
         finally:
             workbook.close()
     except kb.Refused:
@@ -123,49 +117,7 @@ def _find_sheets(workbook: Any, log: ErrorLog) -> dict[str, Any]:
     return {role: found[role] for role in COLUMNS if role in found}
 
 
-def _read_sheet(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
-    try:
-        return _read_rows(sheet, COLUMNS[role], log)
-    except kb.Refused:
-        raise
-    except Exception as exc:  # malformed XML inside the sheet
-        raise kb.refuse(log, f"工作表「{sheet.title}」已损坏，无法读取", sheet.title) from exc
-
-
-def _read_rows(sheet: Any, fields: Sequence[Field], log: ErrorLog) -> _SheetRows:
-    """Like the knowledge-base reader's rows, for any list of fields."""
-    title: str = sheet.title
-    sheet.reset_dimensions()  # the declared size may be wrong, or absurdly large
-    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    columns, labels, complete = kb.read_header(title, header, fields, log)
-    named = [bool(kb.cell_text(value)) for value in header[: kb.MAX_COLUMNS]]
-    records: list[RawRecord] = []
-    headless: set[int] = set()
-    cells = sheet.iter_rows(min_row=2, max_col=kb.MAX_COLUMNS, values_only=True)
-    for number, row in enumerate(cells, start=2):
-        texts = [kb.cell_text(value) for value in row]
-        if not any(texts):
-            if number > kb.EXCEL_MAX_ROW:
-                message = f"工作表「{title}」已损坏：行号超出Excel的范围"
-                raise kb.refuse(log, message, title, number)
-            continue
-        if len(records) == bv.MAX_ROWS:
-            message = f"工作表「{title}」超过{bv.MAX_ROWS}行，请拆分成多个文件导入"
-            raise kb.refuse(log, message, title, number)
-        values: dict[str, str | tuple[str, ...]] = {}
-        for index, field in columns.items():
-            text = texts[index] if index < len(texts) else ""
-            values[field.name] = bv.split_items(text) if field.multi else text
-        for index, text in enumerate(texts):
-            if text and index not in headless and not (index < len(named) and named[index]):
-                headless.add(index)  # reported once per column
-                letter = get_column_letter(index + 1)
-                log.add(title, number, letter, f"第{number}行 {letter}列有内容，但这一列没有表头")
-        records.append(RawRecord(number, values))
-    return _SheetRows(SheetContext(title, "行", labels, labels), records, complete)
-
-
-def _group(parts: Mapping[str, _SheetRows], log: ErrorLog) -> list[CaseRecords]:
+def _group(parts: Mapping[str, kb.SheetRows], log: ErrorLog) -> list[CaseRecords]:
     """Each case row with the turn and question rows naming it, in row order."""
     cases = parts["cases"]
     owned: dict[str, tuple[list[RawRecord], list[RawRecord]]] = {}

@@ -40,6 +40,7 @@ ARTICLES_SHEET = "知识库"
 TASKS_SHEET = "查询任务"
 HELP_SHEET = "说明"
 SHEET_NAMES = {"知识库": "articles", "articles": "articles", "查询任务": "tasks", "tasks": "tasks"}
+FIELDS = {"articles": ARTICLE_FIELDS, "tasks": TASK_FIELDS}  # the columns of each sheet
 MAX_COLUMNS = 64  # data to the right of this column is not read
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # total size of the XML inside the zip
 EXCEL_MAX_ROW = 1_048_576
@@ -72,7 +73,9 @@ class Refused(Exception):
 
 
 @dataclass(frozen=True)
-class _SheetRows:
+class SheetRows:
+    """The records of one sheet, read against a list of fields."""
+
     ctx: SheetContext
     records: list[RawRecord]
     complete: bool  # False when required columns are missing: rows give keys only
@@ -85,7 +88,7 @@ def read_bank_xlsx(data: bytes, known_article_keys: Collection[str] = ()) -> Ban
         workbook = open_workbook(data, log)
         try:
             found = _find_sheets(workbook, log)
-            parts = {role: _read_sheet(sheet, role, log) for role, sheet in found.items()}
+            parts = {role: read_sheet(sheet, FIELDS[role], log) for role, sheet in found.items()}
         finally:
             workbook.close()
     except Refused:
@@ -141,18 +144,18 @@ def _find_sheets(workbook: Any, log: ErrorLog) -> dict[str, Any]:
     return found
 
 
-def _read_sheet(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
+def read_sheet(sheet: Any, fields: Sequence[Field], log: ErrorLog) -> SheetRows:
+    """Every non-blank row of ``sheet`` as a record of ``fields``; a damaged sheet is refused."""
     try:
-        return _read_rows(sheet, role, log)
+        return _read_rows(sheet, fields, log)
     except Refused:
         raise
     except Exception as exc:  # malformed XML inside the sheet
         raise refuse(log, f"工作表「{sheet.title}」已损坏，无法读取", sheet.title) from exc
 
 
-def _read_rows(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
+def _read_rows(sheet: Any, fields: Sequence[Field], log: ErrorLog) -> SheetRows:
     title: str = sheet.title
-    fields = ARTICLE_FIELDS if role == "articles" else TASK_FIELDS
     sheet.reset_dimensions()  # the declared size may be wrong, or absurdly large
     header = next(sheet.iter_rows(max_row=1, values_only=True), ())
     columns, labels, complete = read_header(title, header, fields, log)
@@ -180,7 +183,7 @@ def _read_rows(sheet: Any, role: str, log: ErrorLog) -> _SheetRows:
                 letter = get_column_letter(index + 1)
                 log.add(title, number, letter, f"第{number}行 {letter}列有内容，但这一列没有表头")
         records.append(RawRecord(number, values))
-    return _SheetRows(ctx, records, complete)
+    return SheetRows(ctx, records, complete)
 
 
 def read_header(
