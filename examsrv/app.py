@@ -36,21 +36,26 @@ class SchemaOutOfDate(RuntimeError):
     pass
 
 
-async def sweep_case_deadlines(context: AppContext) -> None:
-    """Submit case tests whose deadline has passed, whether or not a browser is connected."""
+async def sweep_case_deadlines(context: AppContext, stop: asyncio.Event) -> None:
+    """Submit case tests whose deadline has passed, whether or not a browser is connected.
+
+    It stops when ``stop`` is set, after the sweep under way (if any) has finished, so
+    that shutting down never leaves a database connection in a worker thread.
+    """
 
     def sweep() -> list[int]:
         with session_scope(context.engine) as s:
             return submit_due(s, now=context.clock.now())
 
-    while True:
+    while not stop.is_set():
         try:
             submitted = await run_in_threadpool(sweep)
             if submitted:
                 log.info("submitted case tests at their deadline: %s", submitted)
         except Exception:  # keep sweeping; the next round retries
             log.exception("case-test deadline sweep failed")
-        await asyncio.sleep(context.settings.case_deadline_sweep_seconds)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), context.settings.case_deadline_sweep_seconds)
 
 
 def create_app(
@@ -79,13 +84,13 @@ def create_app(
                 f"database schema is at {have}, examsrv needs {want}: run `examsrv db upgrade`"
             )
         context.writer.start()
-        sweeper = asyncio.create_task(sweep_case_deadlines(context))
+        stop_sweeping = asyncio.Event()
+        sweeper = asyncio.create_task(sweep_case_deadlines(context, stop_sweeping))
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            stop_sweeping.set()
+            await sweeper
             context.writer.stop()
             engine.dispose()
 

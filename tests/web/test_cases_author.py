@@ -41,7 +41,6 @@ from examsrv.persistence.case_tables import (
 from examsrv.persistence.engine import session_scope
 from examsrv.persistence.models import Role
 from examsrv.settings import Settings
-from examsrv.web.pages_cases import case_author_routes
 from tests.conftest import add_user, csrf_of, login
 
 REVIEWERS = ("rev1", "rev2", "rev3")
@@ -49,12 +48,8 @@ REVIEWERS = ("rev1", "rev2", "rev3")
 
 @contextmanager
 def open_client(settings: Settings) -> Iterator[TestClient]:
-    """A client of an app serving the case-author routes (added here until routes.py has them)."""
-    app = create_app(settings)
-    paths = {getattr(route, "path", None) for route in app.router.routes}
-    if "/author/cases" not in paths:
-        app.router.routes[0:0] = case_author_routes()
-    with TestClient(app, base_url="http://testserver") as client:
+    """A client of its own application, started and shut down around the block."""
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
         yield client
 
 
