@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 class SchemaOutOfDate(RuntimeError):
-    pass
+    """The database is not at the newest migration: run `examsrv db upgrade`."""
 
 
 async def sweep_case_deadlines(context: AppContext, stop: asyncio.Event) -> None:

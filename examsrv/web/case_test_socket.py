@@ -114,9 +114,8 @@ async def case_test_socket(ws: WebSocket) -> None:
     c.case_live.add(attempt_id)
     session = _Session(c, ws, frames, attempt, form)
     try:
-        await session.run()
-    except WebSocketDisconnect:
-        pass
+        with contextlib.suppress(WebSocketDisconnect):  # the candidate went away: saved is saved
+            await session.run()
     finally:
         c.case_live.discard(attempt_id)
 

@@ -24,7 +24,7 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 class MissingAssets(RuntimeError):
-    pass
+    """htmx is not in static/vendor: the set-up step has not run."""
 
 
 @cache
