@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -10,15 +11,17 @@ from pathlib import Path
 from typing import Any
 
 
-def machine() -> dict[str, Any]:
-    model = ""
-    try:
+def cpu_model() -> str:
+    """The processor's model name from /proc/cpuinfo, or what the platform says."""
+    with contextlib.suppress(OSError):  # not Linux, or /proc is not mounted
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def machine() -> dict[str, Any]:
+    model = cpu_model()
     packages = ("locust", "uvicorn", "starlette", "websockets", "sqlalchemy", "gevent")
     return {
         "cpus": os.cpu_count(),

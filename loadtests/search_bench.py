@@ -65,6 +65,7 @@ from examsrv.persistence.knowledge import SearchHit, apply_bank, search_articles
 from examsrv.persistence.migrate import upgrade
 from examsrv.web.kb_search import PAGE
 from loadtests.database import create_database
+from loadtests.report import cpu_model
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_P99_MS = 5.0
@@ -545,16 +546,6 @@ def loadavg() -> str:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return "unknown"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 class CpuMeter:

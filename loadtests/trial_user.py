@@ -212,4 +212,4 @@ class PacedEchoUser(EchoUser):
 
 
 class UnpacedEchoUser(EchoUser):
-    pass
+    """Answers the echo endpoint as fast as it can (EchoUser is unpaced)."""

@@ -8,6 +8,7 @@ used. Without Chromium the tests skip, or fail in CI.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import socket
 import threading
@@ -88,12 +89,12 @@ def _wait_until_serving(base_url: str, thread: threading.Thread) -> None:
     while True:
         if not thread.is_alive():
             pytest.fail("the live server stopped while starting (see the log above)")
-        try:
-            with urllib.request.urlopen(base_url + "/-/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
+        with (
+            contextlib.suppress(OSError),  # not listening yet
+            urllib.request.urlopen(base_url + "/-/health", timeout=1) as response,
+        ):
+            if response.status == 200:
+                return
         if time.monotonic() > deadline:
             pytest.fail(f"the live server did not answer within {START_TIMEOUT_S} s")
         time.sleep(0.05)
