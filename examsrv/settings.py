@@ -90,6 +90,37 @@ class Settings:
     upload_max_bytes: int = setting(
         20 * 1024 * 1024, "Largest spreadsheet or JSON file accepted for import, in bytes."
     )
+    redis_url: str = setting(
+        "",
+        "Redis URL (redis://host:6379/0) through which several server processes share live "
+        "events: proctor actions, candidate progress and the one-connection-per-attempt rule. "
+        "Empty: one process works alone.",
+    )
+    self_start_tests: bool = setting(
+        True,
+        "Let candidates start a lookup trial or case test on their own, outside a proctored "
+        "sitting. Set false where every test must be taken in a sitting.",
+    )
+    answer_floor_ms: int = setting(
+        1500,
+        "A lookup answer given faster than this many milliseconds after its task was shown is "
+        "reported to the proctor as faster than a human could find it.",
+    )
+    hr_webhook_url: str = setting(
+        "",
+        "HR endpoint that receives every final result and level change as a signed JSON POST. "
+        "Empty: events are kept in the outbox and not sent.",
+    )
+    hr_webhook_secret: str = setting(
+        "", "Shared key of the HMAC-SHA256 signature on every HR webhook body.", secret=True
+    )
+    hr_webhook_timeout_s: float = setting(
+        10.0, "Seconds to wait for the HR endpoint before a delivery counts as failed."
+    )
+    hr_webhook_max_attempts: int = setting(
+        12,
+        "Deliveries of one event before it is parked as failed for an administrator to replay.",
+    )
 
     @classmethod
     def from_env(

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "examsrv"
-DOMAIN = ("timing", "itembank")
+DOMAIN = ("timing", "itembank", "certification", "proctoring")
 FORBIDDEN_FOR_DOMAIN = ("examsrv.web", "examsrv.persistence", "examsrv.app", "examsrv.cli")
 
 

@@ -6,7 +6,14 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-from examsrv.persistence import case_tables, models  # noqa: F401  (registers the tables)
+from examsrv.persistence import (  # noqa: F401  (registers the tables)
+    case_tables,
+    ledger_tables,
+    models,
+    outbox_tables,
+    record_tables,
+    sitting_tables,
+)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -23,6 +23,7 @@ class Role(StrEnum):
     AUTHOR = "author"
     PROCTOR = "proctor"
     HR = "hr"
+    APPROVER = "approver"  # certification leadership group: the final review of a level
     CANDIDATE = "candidate"
 
 

@@ -1,0 +1,1 @@
+"""Certification rules: levels, promotion, retention, points and appeals, as pure functions."""

@@ -1,0 +1,3 @@
+"""The tables of points ledger and appeals."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The tables of hr webhook outbox."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The tables of certification record."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The tables of proctored sittings."""
+
+from __future__ import annotations
