@@ -1,0 +1,1 @@
+"""Pushing results to the HR system: signed webhooks delivered from the outbox."""
