@@ -16,13 +16,18 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from examsrv.clock import Clock, SystemClock
+from examsrv.hr_push.deliverer import Deliverer
 from examsrv.persistence.case_tests import submit_due
 from examsrv.persistence.engine import make_engine, session_scope
 from examsrv.persistence.migrate import current, head
+from examsrv.persistence.sitting_tables import SittingTest
+from examsrv.persistence.sittings import mark_finished
 from examsrv.persistence.writer import AnswerWriter
 from examsrv.settings import Settings
 from examsrv.web.context import AppContext
+from examsrv.web.live_bus import make_bus
 from examsrv.web.routes import routes
+from examsrv.web.seat_live import publish_seat
 from examsrv.web.security import SessionContextMiddleware
 from examsrv.web.templating import asset_names, make_templates
 
@@ -45,13 +50,16 @@ async def sweep_case_deadlines(context: AppContext, stop: asyncio.Event) -> None
 
     def sweep() -> list[int]:
         with session_scope(context.engine) as s:
-            return submit_due(s, now=context.clock.now())
+            now = context.clock.now()
+            submitted = submit_due(s, now=now)
+            seats = [mark_finished(s, SittingTest.CASE, a, now=now) for a in submitted]
+            return [seat.id for seat in seats if seat is not None and seat.id is not None]
 
     while not stop.is_set():
         try:
-            submitted = await run_in_threadpool(sweep)
-            if submitted:
-                log.info("submitted case tests at their deadline: %s", submitted)
+            seats = await run_in_threadpool(sweep)
+            for seat_id in seats:
+                await publish_seat(context, seat_id)
         except Exception:  # keep sweeping; the next round retries
             log.exception("case-test deadline sweep failed")
         with contextlib.suppress(TimeoutError):
@@ -73,7 +81,9 @@ def create_app(
         writer=AnswerWriter(engine, settings.writer_batch_max),
         seed_source=seed_source or random.SystemRandom(),
         templates=make_templates(),
+        bus=make_bus(settings.redis_url),
     )
+    deliverer = Deliverer(engine, settings, context.clock)
     asset_names()  # fail at start, not at the first page, when htmx is not installed
 
     @asynccontextmanager
@@ -83,7 +93,9 @@ def create_app(
             raise SchemaOutOfDate(
                 f"database schema is at {have}, examsrv needs {want}: run `examsrv db upgrade`"
             )
+        await context.bus.start()
         context.writer.start()
+        deliverer.start()
         stop_sweeping = asyncio.Event()
         sweeper = asyncio.create_task(sweep_case_deadlines(context, stop_sweeping))
         try:
@@ -91,7 +103,9 @@ def create_app(
         finally:
             stop_sweeping.set()
             await sweeper
+            await run_in_threadpool(deliverer.stop)
             context.writer.stop()
+            await context.bus.stop()
             engine.dispose()
 
     app = Starlette(

@@ -15,6 +15,27 @@
   function version() { var pane = document.getElementById("case-pane"); return pane && pane.dataset.version; }
 
   shell.addEventListener("htmx:wsOpen", function (evt) { socket = evt.detail.socketWrapper; });
+
+  // Integrity signals for the proctor of a sitting: reported, never judged here.
+  var lastSignal = {};
+  function signal(kind) {
+    var now = Date.now();
+    if (lastSignal[kind] && now - lastSignal[kind] < 1000) { return; }
+    lastSignal[kind] = now;
+    send({ type: "signal", kind: kind });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { signal("focus_lost"); }
+  });
+  window.addEventListener("blur", function () { signal("focus_lost"); });
+  var wasFullscreen = false;
+  document.addEventListener("fullscreenchange", function () {
+    if (document.fullscreenElement) { wasFullscreen = true; return; }
+    if (wasFullscreen) { signal("fullscreen_exit"); }
+  });
+  shell.addEventListener("paste", function (evt) {
+    if (evt.target && evt.target.matches && evt.target.matches("textarea, input")) { signal("paste"); }
+  });
   shell.addEventListener("htmx:wsConfigSend", function (evt) {
     evt.detail.headers = null;
     // A changed answer is not saved until the server acknowledges it again.
@@ -50,6 +71,7 @@
     // or an error keeps the old one, whose figure would wind the countdown back.
     if (deadline && deadline !== shownDeadline) {
       shownDeadline = deadline;
+      if (deadline.dataset.paused) { deadlineAt = null; return; } // the time is stopped
       var ms = parseFloat(deadline.dataset.remainingMs || "NaN");
       if (!isNaN(ms)) { deadlineAt = performance.now() + ms; }
     }

@@ -30,6 +30,7 @@
     var end = document.getElementById("trial-end");
     if (end) { shownAt = null; window.location.assign(end.dataset.href); return; }
     var task = document.getElementById("task");
+    if (task && task.dataset.paused) { shownAt = null; shownTask = task; return; }
     // Only a task frame brings a new #task element; an error frame leaves it in place and
     // must not set the clock back to the moment the task was shown.
     if (task && task.dataset.seq && task !== shownTask) {
@@ -58,7 +59,39 @@
     }
   });
 
-  shell.addEventListener("htmx:wsOpen", function () {
+  // Integrity signals for the proctor: reported, never judged here. At most one of a
+  // kind per second; the server logs each with its own clock.
+  var socketWrapper = null;
+  var lastSignal = {};
+  function signal(kind) {
+    var now = Date.now();
+    if (!socketWrapper || (lastSignal[kind] && now - lastSignal[kind] < 1000)) { return; }
+    lastSignal[kind] = now;
+    socketWrapper.sendImmediately(JSON.stringify({ type: "signal", kind: kind }), shell);
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { signal("focus_lost"); }
+  });
+  window.addEventListener("blur", function () { signal("focus_lost"); });
+  var wasFullscreen = false;
+  document.addEventListener("fullscreenchange", function () {
+    if (document.fullscreenElement) { wasFullscreen = true; return; }
+    if (wasFullscreen) { signal("fullscreen_exit"); }
+  });
+  // Copying from the knowledge-base panel on this page is the point of the trial, so a
+  // paste of text copied here is not reported; a paste from anywhere else is.
+  var copiedHere = "";
+  document.addEventListener("copy", function () {
+    copiedHere = String(window.getSelection() || "").trim();
+  });
+  shell.addEventListener("paste", function (evt) {
+    if (!evt.target || evt.target.id !== "answer") { return; }
+    var text = evt.clipboardData ? evt.clipboardData.getData("text").trim() : "";
+    if (!text || text !== copiedHere) { signal("paste"); }
+  });
+
+  shell.addEventListener("htmx:wsOpen", function (evt) {
+    socketWrapper = evt.detail && evt.detail.socketWrapper;
     conn.dataset.state = "open"; conn.textContent = conn.dataset.openText || "●";
   });
   shell.addEventListener("htmx:wsClose", function () {

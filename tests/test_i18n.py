@@ -47,6 +47,7 @@ DATA_VALUES: dict[str, str] = {
     "in_progress": "AttemptStatus, shown as _(a.status)",
     "finished": "AttemptStatus, shown as _(a.status)",
     "expired": "AttemptStatus, shown as _(a.status)",
+    "voided": "AttemptStatus, shown as _(a.status); also a seat state",
     # TrialGrade.reason (Reason in examsrv/timing/trial_grading.py): _(result.reason) in
     # trial_result.html.
     "passed": "trial_grading.Reason, shown as _(result.reason)",

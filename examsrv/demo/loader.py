@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from examsrv.clock import Clock
+from examsrv.demo import ledger_loader, record_loader, sitting_loader
 from examsrv.demo.case_loader import load_case_bank, simulate_case_tests
 from examsrv.demo.knowledge_base import generate_articles, generate_tasks
 from examsrv.persistence.accounts import create_user, hash_password
@@ -28,6 +29,7 @@ STAFF = (
     ("proctor", Role.PROCTOR, "值班经理 赵强"),
     ("hr", Role.HR, "人力资源部 陈芳"),
     ("reviewer", Role.AUTHOR, "认证评审组 周伟"),
+    ("approver", Role.APPROVER, "认证领导小组 孙宏"),
 )
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高"
 GIVEN = ("丽", "娜", "敏", "静", "婷", "雪", "磊", "洋", "杰", "鹏", "慧", "颖", "晨", "宇", "欣")
@@ -75,10 +77,16 @@ def load_demo(engine: Engine, *, clock: Clock, reset: bool = False) -> str:
     if not loaded:
         _past_trials(engine, clock)
         case_tests = simulate_case_tests(engine, now=now)
+        # The certification record, the points ledger and the sittings, in that order: the
+        # ledger reads the record's level changes, the sittings need nothing of either.
+        for loader in (record_loader, ledger_loader, sitting_loader):
+            with session_scope(engine) as s:
+                loader.load(s, now=now, rng=random.Random(2026))
     return _logins(
         f"Demo data loaded: {len(articles)} articles, {len(tasks)} lookup tasks, "
         f"{cases} cases, {len(STAFF)} staff, {CANDIDATES} candidates, {PAST_TRIALS} past "
-        f"trials, {case_tests} past case tests."
+        f"trials, {case_tests} past case tests; certification records, points, appeals and "
+        f"three proctored sittings (one open now, run by `proctor`)."
     )
 
 

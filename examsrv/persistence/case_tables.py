@@ -118,6 +118,7 @@ class CaseTestPolicy(SQLModel, table=True):
 class CaseAttemptStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"  # by the candidate, or by the server at the deadline
+    VOIDED = "voided"  # a proctor voided it; it counts for nothing
 
 
 class CaseAttempt(SQLModel, table=True):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from examsrv.itembank.case_codec import spec_from_data
 from examsrv.itembank.case_grading import score_free_text, score_question
@@ -29,6 +29,8 @@ from examsrv.persistence.case_tables import (
     CaseVersion,
 )
 from examsrv.persistence.models import AuditEvent, Employee, LevelEvidence
+from examsrv.persistence.outbox import enqueue_case_test_released
+from examsrv.persistence.sitting_tables import Seat
 from examsrv.timing.case_sampling import PoolCase, draw_cases, promotion_test_level
 from examsrv.timing.cut_score import CutResult, CutRule, cut_score, passes
 from examsrv.timing.sampling import new_seed
@@ -247,11 +249,22 @@ def submit(session: Session, attempt_id: int, *, now: datetime, by: str) -> Case
 
 
 def submit_due(session: Session, *, now: datetime) -> list[int]:
-    """Submit every attempt whose deadline has passed; returns their ids."""
+    """Submit every attempt whose deadline has passed; returns their ids.
+
+    An attempt of a proctored sitting that the proctor has not started yet, or holds
+    paused, is left alone: its deadline is set at the start and moved at the resume.
+    """
+    held = (
+        select(Seat.attempt_id)
+        .where(Seat.attempt_kind == "case")
+        .where(col(Seat.attempt_id).is_not(None))
+        .where(or_(col(Seat.started_at).is_(None), col(Seat.paused_at).is_not(None)))
+    )
     due = session.exec(
         select(CaseAttempt)
         .where(CaseAttempt.status == CaseAttemptStatus.IN_PROGRESS)
         .where(col(CaseAttempt.deadline_at) <= now)
+        .where(col(CaseAttempt.id).not_in(held))
     ).all()
     for attempt in due:
         submit(session, attempt.id or 0, now=now, by="deadline")
@@ -322,6 +335,7 @@ def _release(session: Session, attempt: CaseAttempt, passed: bool, now: datetime
             recorded_at=now,
         )
     )
+    enqueue_case_test_released(session, attempt, passed=passed, percent=percent(attempt), now=now)
 
 
 def pending_free_text(session: Session) -> list[tuple[CaseAnswer, CaseAttempt]]:

@@ -6,7 +6,7 @@ the Alembic migrations in ``examsrv/migrations``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +36,10 @@ class Employee(SQLModel, table=True):
     track: str = Field(default="呼入", max_length=40)
     current_level: int = Field(default=0)
     created_at: datetime = Field(sa_column=_utc())
+    # Record facts kept by HR (history in ``record_fact_change``).
+    hire_date: date | None = Field(default=None)
+    on_probation: bool = Field(default=False)
+    permanent_since: date | None = Field(default=None)  # when a probationer was made permanent
 
 
 class User(SQLModel, table=True):
@@ -109,6 +113,7 @@ class AttemptStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     FINISHED = "finished"
     EXPIRED = "expired"
+    VOIDED = "voided"  # a proctor voided it; it counts for nothing
 
 
 class TrialAttempt(SQLModel, table=True):
@@ -129,6 +134,10 @@ class TrialAttempt(SQLModel, table=True):
     rtt_min_ms: float | None = Field(default=None)
     connections: int = Field(default=0)
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The time already spent on task ``carry_seq`` when its last connection closed, so the
+    # clock goes on from there on whichever server process the candidate reconnects to.
+    carry_seq: int | None = Field(default=None)
+    carry_ms: float = Field(default=0.0)
 
 
 class TrialAnswer(SQLModel, table=True):
@@ -174,4 +183,5 @@ class AuditEvent(SQLModel, table=True):
     actor: str = Field(default="", max_length=60)
     kind: str = Field(max_length=40)
     attempt_id: int | None = Field(default=None, index=True)
+    seat_id: int | None = Field(default=None, index=True)  # for events of a proctored sitting
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -22,6 +22,7 @@ from examsrv.persistence.models import (
     TrialAnswer,
     TrialAttempt,
 )
+from examsrv.persistence.outbox import enqueue_trial_finished
 from examsrv.timing.level_bands import DEFAULT_BANDS, BandTable, label
 from examsrv.timing.sampling import FORM_ALGORITHM, PoolTask, draw_form, new_seed
 from examsrv.timing.trial_grading import GradingPolicy, TaskTiming, TrialGrade, grade_trial
@@ -182,6 +183,7 @@ def finish_attempt(
             detail={"grade": grade.reason},
         )
     )
+    enqueue_trial_finished(session, attempt, now=now)  # pushed to HR with this commit
     return grade
 
 

@@ -33,6 +33,7 @@ class Verdict(StrEnum):
     NOT_CURRENT = "not_current_task"  # an answer to a task not yet shown
     FINISHED = "attempt_finished"  # every task is answered already
     NOT_SHOWN = "task_not_shown"  # the current task was not (re)sent on this connection yet
+    PAUSED = "paused"  # the proctor has paused the attempt: no answers until it resumes
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class TrialSession:
     _resumed: set[int] = field(default_factory=set)
     _rtt_ms: list[float] = field(default_factory=list)
     _answered_ms: float = 0.0  # sum of raw_ms over ``answered``, kept as answers arrive
+    paused: bool = False
 
     def __post_init__(self) -> None:
         self._answered_ms = sum(r.raw_ms for r in self.answered.values())
@@ -117,6 +119,24 @@ class TrialSession:
         self._shown_at_ns = None
         self._shown_seq = None
 
+    def pause(self, now_ns: int) -> None:
+        """The proctor paused the attempt: the clock stops as if the connection were lost."""
+        self.connection_lost(now_ns)
+        self.paused = True
+
+    def resume(self) -> None:
+        """The pause is over; the clock runs again once the task is shown again."""
+        self.paused = False
+
+    def accrued_ms(self, seq: int) -> float:
+        """Time already spent on ``seq`` on earlier connections (or before a pause)."""
+        return self._accrued_ns.get(seq, 0) / NS_PER_MS
+
+    def restore_accrued(self, seq: int, ms: float) -> None:
+        """Carry over the time ``seq`` had accrued when its connection closed elsewhere."""
+        if seq not in self.answered and ms > 0:
+            self._accrued_ns[seq] = round(ms * NS_PER_MS)
+
     def mark_resumed(self, seq: int) -> None:
         """Record that part of ``seq``'s time was lost (the server restarted meanwhile)."""
         self._resumed.add(seq)
@@ -136,6 +156,8 @@ class TrialSession:
 
     def task_shown(self, seq: int, now_ns: int) -> None:
         """The frame of task ``seq`` has just been written to the connection."""
+        if self.paused:
+            return  # nothing is on screen while paused; the clock stays stopped
         if self._shown_seq is not None and self._shown_seq != seq:
             self.connection_lost(now_ns)  # defensive: never run two clocks at once
         if self._shown_seq != seq:
@@ -151,6 +173,8 @@ class TrialSession:
         """Judge an answer frame read at ``read_at_ns`` (read before any parsing)."""
         if seq in self.answered:
             return Outcome(Verdict.DUPLICATE, self.answered[seq])
+        if self.paused:
+            return Outcome(Verdict.PAUSED)
         current = self.current_seq
         if current is None:
             return Outcome(Verdict.FINISHED)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from typing import Any
 
 import orjson
@@ -31,7 +32,26 @@ from examsrv.persistence.case_tests import (
 )
 from examsrv.persistence.engine import session_scope
 from examsrv.persistence.models import Role
+from examsrv.persistence.sitting_tables import SittingTest
+from examsrv.persistence.sittings import mark_finished
+from examsrv.proctoring.integrity import CLIENT_SIGNALS
+from examsrv.proctoring.pause_clock import remaining_ms
 from examsrv.web.context import AppContext, ctx
+from examsrv.web.proctor_socket import ACTIONS as PROCTOR_ACTIONS
+from examsrv.web.proctor_socket import log_candidate_proctor_message
+from examsrv.web.seat_live import (
+    CLAIM_REFRESH_S,
+    CLAIM_TTL_MS,
+    SeatControl,
+    attempt_channel,
+    claim_attempt,
+    claim_key,
+    control_of,
+    log_signal,
+    publish_seat,
+    publish_signal,
+    sitting_channel,
+)
 from examsrv.web.security import current_user, same_origin
 from examsrv.web.templating import render_fragment
 
@@ -42,6 +62,8 @@ CLOSE = {
     "forbidden": 4403,
     "no_such_attempt": 4404,
     "already_connected": 4409,
+    "moved": 4410,
+    "not_started": 4425,
     "too_many_errors": 1008,
 }
 MESSAGES = {
@@ -54,6 +76,9 @@ MESSAGES = {
     "already_connected": "This test is already open in another window.",
     "too_many_errors": "Too many invalid messages.",
     "not_saved": "The answer could not be saved. Please send it again.",
+    "not_started": "The proctor has not started your test yet.",
+    "paused": "The proctor has paused your test.",
+    "moved": "Your test continues on another machine; this window is closed.",
 }
 
 
@@ -74,11 +99,6 @@ class _Frames:
         if self.html:
             return self._render("error", code=code, message=text)
         return self.json({"type": "error", "code": code, "message": text})
-
-
-def _deadline_ms(attempt: CaseAttempt, c: AppContext) -> int:
-    left = aware(attempt.deadline_at) - c.clock.now()
-    return max(0, int(left.total_seconds() * 1000))
 
 
 async def case_test_socket(ws: WebSocket) -> None:
@@ -103,29 +123,56 @@ async def case_test_socket(ws: WebSocket) -> None:
             code = "no_such_attempt"
         elif user is None or loaded[0].employee_id != user.employee_id:
             code = "forbidden"
-        elif attempt_id in c.case_live:
-            code = "already_connected"
-    await ws.accept()
+        elif loaded[2] is not None and not loaded[2].started and not loaded[2].voided:
+            code = "not_started"
     if code is not None or loaded is None:
+        await ws.accept()
         await ws.send_text(frames.error(code or "no_such_attempt"))
         await ws.close(code=CLOSE[code or "no_such_attempt"], reason=code or "")
         return
-    attempt, form = loaded
-    c.case_live.add(attempt_id)
-    session = _Session(c, ws, frames, attempt, form)
+    key, token = claim_key(SittingTest.CASE, attempt_id), f"{c.process_id}:{next(_ids)}"
+    if not await claim_attempt(c, key, token):
+        await ws.accept()
+        await ws.send_text(frames.error("already_connected"))
+        await ws.close(code=CLOSE["already_connected"], reason="already_connected")
+        return
+    session: _Session | None = None
     try:
+        loaded = await run_in_threadpool(_load, c, attempt_id)  # as the last connection left it
+        assert loaded is not None and user is not None
+        attempt, form, control = loaded
+        await ws.accept()
+        session = _Session(c, ws, frames, attempt, form)
+        session.control, session.username, session.claim = control, user.username, (key, token)
         with contextlib.suppress(WebSocketDisconnect):  # the candidate went away: saved is saved
             await session.run()
     finally:
-        c.case_live.discard(attempt_id)
+        cleanup = asyncio.ensure_future(_clean_up(c, session, key, token))
+        _cleanups.add(cleanup)
+        cleanup.add_done_callback(_cleanups.discard)
+        await asyncio.shield(cleanup)
 
 
-def _load(c: AppContext, attempt_id: int) -> tuple[CaseAttempt, list[FormCase]] | None:
+_ids = itertools.count(1)
+_cleanups: set[asyncio.Future[None]] = set()
+
+
+async def _clean_up(c: AppContext, session: _Session | None, key: str, token: str) -> None:
+    try:
+        if session is not None:
+            await session.announce_presence(False)
+    finally:
+        await c.bus.release(key, token)
+
+
+def _load(
+    c: AppContext, attempt_id: int
+) -> tuple[CaseAttempt, list[FormCase], SeatControl | None] | None:
     with session_scope(c.engine) as s:
         attempt = s.get(CaseAttempt, attempt_id)
         if attempt is None:
             return None
-        return attempt, form_of(s, attempt)
+        return attempt, form_of(s, attempt), control_of(s, SittingTest.CASE, attempt_id)
 
 
 class _Session:
@@ -141,11 +188,26 @@ class _Session:
         self.position = min(attempt.position, len(form) - 1)
         self.bad = 0
         self.answers: dict[tuple[int, str], str] = {}
+        self.control: SeatControl | None = None
+        self.username = ""
+        self.claim: tuple[str, str] = ("", "")
+        self.moves_at_start = 0
+        self.stop = asyncio.Event()
+        self.lock = asyncio.Lock()
+        self.ended = False
+        self.last_signal: dict[str, float] = {}
+
+    def remaining_ms(self) -> int:
+        paused_at = self.control.paused_at if self.control is not None else None
+        return remaining_ms(aware(self.attempt.deadline_at), self.c.clock.now(), paused_at)
 
     async def run(self) -> None:
         if self.attempt.status != CaseAttemptStatus.IN_PROGRESS:
             await self._end()
             return
+        if self.control is not None:
+            self.moves_at_start = self.control.moves
+            await self.announce_presence(True)
         rows = await run_in_threadpool(self._answers)
         self.answers = {(a.version_id, a.question_key): a.given for a in rows}
         if not self.frames.html:
@@ -158,22 +220,127 @@ class _Session:
                         "level": self.attempt.level,
                         "case_count": len(self.form),
                         "position": self.position,
-                        "remaining_ms": _deadline_ms(self.attempt, self.c),
+                        "remaining_ms": self.remaining_ms(),
                         "answered": [[v, q] for v, q in self.answers],
                     }
                 )
             )
-        await self._send_case()
-        watchdog = asyncio.create_task(self._watch_deadline())
+        if self.control is not None and self.control.paused:
+            await self.ws.send_text(self._paused_frame(self.control.pause_reason))
+        else:
+            await self._send_case()
+        tasks = [
+            asyncio.create_task(self._watch_deadline()),
+            asyncio.create_task(self._keep_claim()),
+        ]
+        if self.control is not None:
+            tasks.append(asyncio.create_task(self._follow_proctor()))
         try:
-            while True:
-                raw = await self.ws.receive_text()
-                if await self._handle(raw):
-                    return
+            while not self.ended:
+                raw = await self._receive()
+                async with self.lock:
+                    if self.ended:
+                        break
+                    if await self._handle(raw):
+                        return
         finally:
-            watchdog.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watchdog
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _receive(self) -> str:
+        if self.stop.is_set():
+            raise WebSocketDisconnect(1000)
+        receive = asyncio.ensure_future(self.ws.receive_text())
+        stopped = asyncio.ensure_future(self.stop.wait())
+        done, _pending = await asyncio.wait({receive, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if receive in done:
+            return receive.result()
+        receive.cancel()
+        with contextlib.suppress(BaseException):
+            await receive
+        raise WebSocketDisconnect(1000)
+
+    async def _keep_claim(self) -> None:
+        key, token = self.claim
+        while True:
+            await asyncio.sleep(CLAIM_REFRESH_S)
+            with contextlib.suppress(Exception):
+                if not await self.c.bus.refresh(key, token, CLAIM_TTL_MS):
+                    await self._close("already_connected", CLOSE["already_connected"])
+                    return
+
+    async def _close(self, reason: str, code: int) -> None:
+        self.ended = True
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=code, reason=reason)
+        self.stop.set()
+
+    def _paused_frame(self, reason: str) -> str:
+        with i18n.use_locale(self.frames.locale):
+            message = i18n.gettext(MESSAGES["paused"])
+        if self.frames.html:
+            return self.frames._render("paused", message=message, reason=reason)
+        return self.frames.json({"type": "paused", "message": message, "reason": reason})
+
+    async def announce_presence(self, connected: bool) -> None:
+        if self.control is None:
+            return
+        with contextlib.suppress(Exception):
+            await self.c.bus.publish(
+                sitting_channel(self.control.sitting_id),
+                {"type": "presence", "seat": self.control.seat_id, "connected": connected},
+            )
+
+    async def _follow_proctor(self) -> None:
+        sub = await self.c.bus.subscribe(attempt_channel(SittingTest.CASE, self.attempt.id or 0))
+        try:
+            while not self.ended:
+                await sub.get()
+                loaded = await run_in_threadpool(_load, self.c, self.attempt.id or 0)
+                if loaded is None:
+                    continue
+                async with self.lock:
+                    await self._apply(loaded[0], loaded[2])
+        finally:
+            await self.c.bus.unsubscribe(sub)
+
+    async def _apply(self, attempt: CaseAttempt, control: SeatControl | None) -> None:
+        if self.ended or control is None:
+            return
+        was_paused = self.control is not None and self.control.paused
+        self.attempt, self.control = attempt, control
+        if control.voided:
+            await self.ws.send_text(self._end_frame(voided=True))
+            await self._close("voided", 1000)
+        elif control.moves > self.moves_at_start:
+            await self.ws.send_text(self.frames.error("moved"))
+            await self._close("moved", CLOSE["moved"])
+        elif control.paused and not was_paused:
+            await self.ws.send_text(self._paused_frame(control.pause_reason))
+        elif not control.paused:
+            await self._send_case()  # resumed, or extra time: the new time left
+
+    async def _signal(self, msg: dict[str, Any]) -> None:
+        kind = msg.get("kind")
+        if kind not in CLIENT_SIGNALS:
+            await self._bad("unknown_type")
+            return
+        loop_now = asyncio.get_running_loop().time()
+        if loop_now - self.last_signal.get(str(kind), -10.0) < 1.0:
+            return
+        self.last_signal[str(kind)] = loop_now
+        control = self.control
+        detail = {"position": self.position}
+        if control is None:
+            return
+        at = await run_in_threadpool(
+            log_signal, self.c, control.seat_id, str(kind), actor=self.username, detail=detail
+        )
+        with contextlib.suppress(Exception):
+            await publish_signal(self.c, control, str(kind), at, detail)
 
     def _answers(self) -> list[Any]:
         with session_scope(self.c.engine) as s:
@@ -181,37 +348,49 @@ class _Session:
 
     async def _watch_deadline(self) -> None:
         while True:
-            left = _deadline_ms(self.attempt, self.c)
-            if left <= 0:
-                await run_in_threadpool(self._submit, "deadline")
-                await self._end()
+            paused = self.control is not None and self.control.paused
+            left = self.remaining_ms()
+            if left <= 0 and not paused:
+                async with self.lock:
+                    if self.ended:
+                        return
+                    await run_in_threadpool(self._submit, "deadline")
+                    await self._end()
                 return
-            await asyncio.sleep(min(left / 1000, 30))
+            await asyncio.sleep(min(max(left, 1000) / 1000, 30) if not paused else 5)
 
     def _submit(self, by: str) -> None:
         with session_scope(self.c.engine) as s:
-            self.attempt = submit(s, self.attempt.id or 0, now=self.c.clock.now(), by=by)
+            now = self.c.clock.now()
+            self.attempt = submit(s, self.attempt.id or 0, now=now, by=by)
+            mark_finished(s, SittingTest.CASE, self.attempt.id or 0, now=now)
 
-    async def _end(self) -> None:
+    def _end_frame(self, voided: bool = False) -> str:
         a = self.attempt
         url = f"/case-test/{a.id}/result"
+        released = self.control is None or self.control.released
         if self.frames.html:
-            frame = self.frames._render("end", url=url)
-        else:
-            frame = self.frames.json(
-                {
-                    "type": "end",
-                    "attempt": a.id,
-                    "submitted_by": a.submitted_by,
-                    "earned": a.earned,
-                    "possible": a.possible,
-                    "pending": a.pending,
-                    "result_url": url,
-                }
-            )
+            return self.frames._render("end", url=url, voided=voided)
+        frame: dict[str, Any] = {
+            "type": "end",
+            "attempt": a.id,
+            "status": "voided" if voided else a.status,
+            "submitted_by": a.submitted_by,
+            "released": released,
+            "result_url": url,
+        }
+        if released and not voided:
+            frame.update(earned=a.earned, possible=a.possible, pending=a.pending)
+        return self.frames.json(frame)
+
+    async def _end(self) -> None:
+        self.ended = True
         with contextlib.suppress(Exception):
-            await self.ws.send_text(frame)
+            await self.ws.send_text(self._end_frame(voided=self.attempt.status == "voided"))
             await self.ws.close(code=1000)
+        if self.control is not None:
+            with contextlib.suppress(Exception):
+                await publish_seat(self.c, self.control.seat_id)
 
     async def _send_case(self) -> None:
         case = self.form[self.position]
@@ -229,7 +408,7 @@ class _Session:
                 count=len(self.form),
                 answers=answers,
                 audio_url=audio_url,
-                remaining_ms=_deadline_ms(self.attempt, self.c),
+                remaining_ms=self.remaining_ms(),
             )
         else:
             frame = self.frames.json(
@@ -265,7 +444,7 @@ class _Session:
                     "audio_url": audio_url,
                     "play_once": spec.play_once,
                     "answers": answers,
-                    "remaining_ms": _deadline_ms(self.attempt, self.c),
+                    "remaining_ms": self.remaining_ms(),
                 }
             )
         await self.ws.send_text(frame)
@@ -291,6 +470,22 @@ class _Session:
             await self._bad("malformed_frame")
             return False
         kind = msg.get("type")
+        if kind == "signal":
+            await self._signal(msg)
+            return False
+        if kind in PROCTOR_ACTIONS:
+            await run_in_threadpool(
+                log_candidate_proctor_message,
+                self.c,
+                self.username,
+                self.attempt.id or 0,
+                SittingTest.CASE,
+            )
+            await self._bad("forbidden")
+            return False
+        if self.control is not None and self.control.paused and kind in ("answer", "submit"):
+            await self._bad("paused")
+            return False
         if kind == "answer":
             await self._answer(msg)
         elif kind == "goto":

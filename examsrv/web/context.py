@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from starlette.responses import Response
 from examsrv.clock import Clock
 from examsrv.persistence.writer import AnswerWriter
 from examsrv.settings import Settings
+from examsrv.web.live_bus import LiveBus, LocalBus
 
 if TYPE_CHECKING:
     from examsrv.timing.trial_session import TrialSession
@@ -43,6 +45,9 @@ class AppContext:
     # (task id, version) -> its answer checker; a task edit bumps the version
     answer_keys: dict[tuple[int, int], Callable[[str], bool]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Live events and the one-connection-per-attempt claims (Redis-backed with several workers).
+    bus: LiveBus = field(default_factory=LocalBus)
+    process_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     def render(
         self,

@@ -11,6 +11,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from examsrv.i18n import gettext as _
 from examsrv.persistence.engine import session_scope
 from examsrv.persistence.models import Employee, Role, TrialAttempt
+from examsrv.persistence.sitting_tables import Seat, SittingTest
+from examsrv.persistence.sittings import result_released, seat_for_attempt
 from examsrv.persistence.trials import (
     answers_of,
     evidence_of,
@@ -51,6 +53,10 @@ async def trial_home(request: Request) -> Response:
 async def trial_start(request: Request) -> Response:
     c = ctx(request)
     emp = _employee_id(request)
+    if not c.settings.self_start_tests:
+        return PlainTextResponse(
+            _("Tests are taken in proctored sittings here: check in with your code."), 403
+        )
 
     def start() -> int | None:
         with session_scope(c.engine) as s:
@@ -89,6 +95,16 @@ def _own_attempt(request: Request) -> TrialAttempt | None:
     return attempt
 
 
+def _seat_of(request: Request, attempt_id: int) -> Seat | None:
+    with session_scope(ctx(request).engine) as s:
+        return seat_for_attempt(s, SittingTest.LOOKUP, attempt_id)
+
+
+def _released(request: Request, attempt_id: int) -> bool:
+    with session_scope(ctx(request).engine) as s:
+        return result_released(s, SittingTest.LOOKUP, attempt_id)
+
+
 @require(Role.CANDIDATE)
 async def trial_page(request: Request) -> Response:
     attempt = await run_in_threadpool(_own_attempt, request)
@@ -96,6 +112,9 @@ async def trial_page(request: Request) -> Response:
         return PlainTextResponse(_("No such trial."), 404)
     if attempt.status != "in_progress":
         return RedirectResponse(f"/trial/{attempt.id}/result", status_code=303)
+    seat = await run_in_threadpool(_seat_of, request, attempt.id or 0)
+    if seat is not None and seat.started_at is None:
+        return RedirectResponse(f"/wait/{seat.id}", status_code=303)
     return ctx(request).render(
         request, "trial.html", {"attempt": attempt, "task_count": len(attempt.form)}
     )
@@ -119,6 +138,8 @@ async def trial_result(request: Request) -> Response:
         return PlainTextResponse(_("No such trial."), 404)
     if attempt.status == "in_progress":
         return RedirectResponse(f"/trial/{attempt.id}", status_code=303)
+    if not await run_in_threadpool(_released, request, attempt.id or 0):
+        return ctx(request).render(request, "result_pending.html", {"attempt": attempt})
     data = await run_in_threadpool(attempt_detail, request, attempt)
     data["show_answers"] = False  # candidates see timings and correctness, not the key
     return ctx(request).render(request, "trial_result.html", data)

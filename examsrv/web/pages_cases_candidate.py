@@ -35,6 +35,8 @@ from examsrv.persistence.case_tests import (
 )
 from examsrv.persistence.engine import session_scope
 from examsrv.persistence.models import Employee, Role
+from examsrv.persistence.sitting_tables import Seat, SittingTest
+from examsrv.persistence.sittings import result_released, seat_for_attempt
 from examsrv.web.context import ctx
 from examsrv.web.security import current_user, require
 
@@ -175,6 +177,10 @@ async def rate_case(request: Request) -> Response:
 async def case_test_start(request: Request) -> Response:
     c = ctx(request)
     emp = _employee(request)
+    if not c.settings.self_start_tests:
+        return PlainTextResponse(
+            _("Tests are taken in proctored sittings here: check in with your code."), 403
+        )
     try:
         level = int(str((await request.form()).get("level", "")))
     except ValueError:
@@ -211,7 +217,20 @@ async def case_test_page(request: Request) -> Response:
         return PlainTextResponse(_("No such test."), 404)
     if attempt.status != CaseAttemptStatus.IN_PROGRESS:
         return RedirectResponse(f"/case-test/{attempt.id}/result", status_code=303)
+    seat = await run_in_threadpool(_seat_of, request, attempt.id or 0)
+    if seat is not None and seat.started_at is None:
+        return RedirectResponse(f"/wait/{seat.id}", status_code=303)
     return ctx(request).render(request, "case_test.html", {"attempt": attempt})
+
+
+def _seat_of(request: Request, attempt_id: int) -> Seat | None:
+    with session_scope(ctx(request).engine) as s:
+        return seat_for_attempt(s, SittingTest.CASE, attempt_id)
+
+
+def _released(request: Request, attempt_id: int) -> bool:
+    with session_scope(ctx(request).engine) as s:
+        return result_released(s, SittingTest.CASE, attempt_id)
 
 
 @require(Role.CANDIDATE)
@@ -222,6 +241,8 @@ async def case_test_result(request: Request) -> Response:
         return PlainTextResponse(_("No such test."), 404)
     if attempt.status == CaseAttemptStatus.IN_PROGRESS:
         return RedirectResponse(f"/case-test/{attempt.id}", status_code=303)
+    if not await run_in_threadpool(_released, request, attempt.id or 0):
+        return c.render(request, "result_pending.html", {"attempt": attempt})
 
     def load() -> dict[str, Any]:
         with session_scope(c.engine) as s:

@@ -20,8 +20,9 @@ HOME_BY_ROLE = {
     Role.CANDIDATE: "/trial",
     Role.AUTHOR: "/author/articles",
     Role.ADMIN: "/admin/attempts",
-    Role.PROCTOR: "/admin/attempts",
-    Role.HR: "/admin/attempts",
+    Role.PROCTOR: "/proctor/sittings",
+    Role.HR: "/hr/employees",
+    Role.APPROVER: "/approvals",
 }
 
 

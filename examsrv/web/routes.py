@@ -23,11 +23,17 @@ from examsrv.web import (
     pages_candidate,
     pages_cases_candidate,
     pages_cases_staff,
+    pages_proctor,
     pages_public,
 )
 from examsrv.web.case_test_socket import case_test_socket
 from examsrv.web.context import ctx
 from examsrv.web.pages_cases import case_author_routes
+from examsrv.web.pages_ledger import ledger_routes
+from examsrv.web.pages_outbox import outbox_routes
+from examsrv.web.pages_record import record_routes
+from examsrv.web.pages_sittings import sitting_routes
+from examsrv.web.proctor_socket import proctor_socket, seat_socket
 from examsrv.web.security import csrf_protected, require
 from examsrv.web.templating import STATIC
 from examsrv.web.trial_socket import trial_socket
@@ -88,6 +94,11 @@ def routes() -> list[BaseRoute]:
             pages_cases_candidate.case_test_audio,
         ),
         WebSocketRoute("/ws/case-test/{attempt_id}", case_test_socket),
+        # proctored sittings: the proctor console and the candidates' waiting room
+        _route("/proctor/sittings", pages_proctor.my_sittings),
+        _route("/proctor/sittings/{sitting_id:int}", pages_proctor.console),
+        WebSocketRoute("/ws/proctor/{sitting_id}", proctor_socket),
+        WebSocketRoute("/ws/seat/{seat_id}", seat_socket),
         # reviewers and administrators: free-text grading, case-test policies
         _route("/grading", pages_cases_staff.grading_queue),
         _route("/grading/{answer_id:int}", pages_cases_staff.grade_answer, ["POST"]),
@@ -107,6 +118,10 @@ def routes() -> list[BaseRoute]:
         _route("/admin/attempts/{attempt_id:int}", pages_admin.attempt),
         _route("/admin/grading", pages_admin.grading, ["GET", "POST"]),
         _route("/admin/employees/{employee_id:int}", pages_admin.employee_record),
+        *sitting_routes(),
+        *outbox_routes(),
+        *ledger_routes(),
+        *record_routes(),
         # internal
         _route("/-/health", health),
         _route("/-/settings", settings_page),

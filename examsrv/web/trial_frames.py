@@ -34,6 +34,9 @@ ERROR_MESSAGES = {
     "no_such_attempt": "No such trial.",
     "already_connected": "This trial is already open in another window.",
     "expired": "The time allowed for the trial has run out.",
+    "not_started": "The proctor has not started your test yet.",
+    "paused": "The proctor has paused your test.",
+    "moved": "Your test continues on another machine; this window is closed.",
 }
 
 CLOSE_CODES = {
@@ -41,6 +44,8 @@ CLOSE_CODES = {
     "forbidden": 4403,
     "no_such_attempt": 4404,
     "already_connected": 4409,
+    "moved": 4410,
+    "not_started": 4425,
     "too_many_errors": 1008,
 }
 
@@ -123,16 +128,34 @@ class FrameWriter:
             frame["seq"] = seq
         return orjson.dumps(frame).decode()
 
-    def end(self, attempt_id: int, status: str, result: dict[str, Any]) -> str:
+    def paused(self, reason: str) -> str:
+        with i18n.use_locale(self.locale):
+            message = i18n.gettext(ERROR_MESSAGES["paused"])
+        if self.html:
+            return self._render("paused", message=message, reason=reason)
+        return orjson.dumps({"type": "paused", "message": message, "reason": reason}).decode()
+
+    def end(
+        self, attempt_id: int, status: str, result: dict[str, Any], released: bool = True
+    ) -> str:
+        """The last frame. ``released`` false: the proctor releases the result later."""
         url = f"/trial/{attempt_id}/result"
         if self.html:
-            return self._render("end", attempt_id=attempt_id, status=status, result=result, url=url)
+            return self._render(
+                "end",
+                attempt_id=attempt_id,
+                status=status,
+                result=result,
+                url=url,
+                released=released,
+            )
         return orjson.dumps(
             {
                 "type": "end",
                 "attempt": attempt_id,
                 "status": status,
                 "result": result,
+                "released": released,
                 "result_url": url,
             }
         ).decode()

@@ -15,8 +15,10 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from asyncio import FIRST_COMPLETED
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -28,7 +30,10 @@ from examsrv.itembank.answers import AnswerKey
 from examsrv.persistence.engine import session_scope
 from examsrv.persistence.knowledge import task_spec
 from examsrv.persistence.models import AttemptStatus, Role, Task, TrialAttempt
+from examsrv.persistence.sitting_tables import SittingTest
+from examsrv.persistence.sittings import mark_finished, result_released
 from examsrv.persistence.trials import answers_of, finish_attempt, record_event, tasks_by_id
+from examsrv.proctoring.integrity import CLIENT_SIGNALS, Signal, too_fast
 from examsrv.timing.trial_session import (
     NS_PER_MS,
     AnswerRecord,
@@ -37,6 +42,23 @@ from examsrv.timing.trial_session import (
     Verdict,
 )
 from examsrv.web.context import AppContext, LiveTrial, ctx
+from examsrv.web.proctor_socket import ACTIONS as PROCTOR_ACTIONS
+from examsrv.web.proctor_socket import log_candidate_proctor_message
+from examsrv.web.seat_live import (
+    CLAIM_REFRESH_S,
+    CLAIM_TTL_MS,
+    SeatControl,
+    attempt_channel,
+    claim_attempt,
+    claim_key,
+    control_of,
+    load_control,
+    log_signal,
+    publish_seat,
+    publish_signal,
+    similar_in_sitting,
+    sitting_channel,
+)
 from examsrv.web.security import current_user, same_origin
 from examsrv.web.trial_frames import CLOSE_CODES, FrameWriter, ping
 
@@ -45,6 +67,7 @@ _connection_ids = itertools.count(1)
 PINGS = 3
 PING_TIMEOUT_S = 2.0
 MAX_BAD_FRAMES = 20
+SIGNAL_GAP_MS = 1000
 
 
 @dataclass
@@ -52,6 +75,7 @@ class _Loaded:
     attempt: TrialAttempt
     tasks: list[Task]
     answered: list[AnswerRecord]
+    control: SeatControl | None
 
 
 def _load(c: AppContext, attempt_id: int) -> _Loaded | None:
@@ -64,7 +88,19 @@ def _load(c: AppContext, attempt_id: int) -> _Loaded | None:
             AnswerRecord(a.seq, a.task_id, a.given, a.correct, a.raw_ms, a.network_ms, a.resumed)
             for a in answers_of(s, attempt_id)
         ]
-        return _Loaded(attempt, [by_id[t] for t in attempt.form], answered)
+        control = control_of(s, SittingTest.LOOKUP, attempt_id)
+        return _Loaded(attempt, [by_id[t] for t in attempt.form], answered, control)
+
+
+def _reload_progress(c: AppContext, loaded: _Loaded) -> _Loaded:
+    with session_scope(c.engine) as s:
+        attempt = s.get(TrialAttempt, loaded.attempt.id)
+        assert attempt is not None
+        answered = [
+            AnswerRecord(a.seq, a.task_id, a.given, a.correct, a.raw_ms, a.network_ms, a.resumed)
+            for a in answers_of(s, attempt.id or 0)
+        ]
+        return _Loaded(attempt, loaded.tasks, answered, loaded.control)
 
 
 def _answer_key(c: AppContext, task: Task) -> Callable[[str], bool]:
@@ -114,39 +150,80 @@ async def trial_socket(ws: WebSocket) -> None:
     if loaded.attempt.employee_id != user.employee_id:
         await _refuse(ws, frames, "forbidden")
         return
+    control = loaded.control
     if loaded.attempt.status != AttemptStatus.IN_PROGRESS:
         await ws.accept()
-        await ws.send_text(
-            frames.end(attempt_id, loaded.attempt.status, loaded.attempt.result or {})
-        )
+        released = control is None or control.released
+        result = (loaded.attempt.result or {}) if released else {}
+        await ws.send_text(frames.end(attempt_id, loaded.attempt.status, result, released))
         await ws.close(code=1000)
         return
+    if control is not None and not control.started:
+        await _refuse(ws, frames, "not_started")
+        return
 
-    live = c.live.get(attempt_id)
-    if live is not None and live.connection_id is not None:
+    conn_id = next(_connection_ids)
+    token = f"{c.process_id}:{conn_id}"
+    key = claim_key(SittingTest.LOOKUP, attempt_id)
+    if not await claim_attempt(c, key, token):
         await _refuse(ws, frames, "already_connected")
         return
-    if live is None:
-        live = LiveTrial(_live_session(c, loaded))
-        c.live[attempt_id] = live
-        if loaded.attempt.connections > 0 and live.session.current_seq is not None:
-            # The attempt was live on a process that is gone: the time of the task then
-            # on screen is lost, so the task is flagged as resumed.
-            live.session.mark_resumed(live.session.current_seq)
-    conn_id = next(_connection_ids)
-    live.connection_id = conn_id
-    await ws.accept()
-    connection = _Connection(c, ws, frames, attempt_id, live, conn_id, user.username)
-    connection.tasks = {i + 1: t for i, t in enumerate(loaded.tasks)}
+    connection: _Connection | None = None
     try:
+        # What the previous connection saved while this one waited for the claim.
+        loaded = await run_in_threadpool(_reload_progress, c, loaded)
+        if loaded.attempt.status != AttemptStatus.IN_PROGRESS:  # it ended meanwhile
+            await ws.accept()
+            await ws.send_text(frames.end(attempt_id, loaded.attempt.status, {}, False))
+            await ws.close(code=1000)
+            return
+        live = LiveTrial(_live_session(c, loaded), connection_id=conn_id)
+        c.live[attempt_id] = live
+        _carry_over(live.session, loaded.attempt)
+        await ws.accept()
+        connection = _Connection(c, ws, frames, attempt_id, live, conn_id, user.username)
+        connection.tasks = {i + 1: t for i, t in enumerate(loaded.tasks)}
+        connection.control = control
+        connection.claim = (key, token)
         await connection.run()
     finally:
-        if live.connection_id == conn_id:
-            live.session.connection_lost(c.clock.monotonic_ns())
-            live.connection_id = None
-            if live.session.finished or connection.ended:
-                c.live.pop(attempt_id, None)
-        await run_in_threadpool(connection.log_event, "disconnected")
+        # Cleaning up runs to its end even if this handler is cancelled (a server shutting
+        # down, a test client leaving): the claim must not outlive the connection.
+        cleanup = asyncio.ensure_future(_clean_up(c, attempt_id, connection, key, token))
+        _cleanups.add(cleanup)
+        cleanup.add_done_callback(_cleanups.discard)
+        await asyncio.shield(cleanup)
+
+
+_cleanups: set[asyncio.Future[None]] = set()
+
+
+async def _clean_up(
+    c: AppContext, attempt_id: int, connection: _Connection | None, key: str, token: str
+) -> None:
+    try:
+        c.live.pop(attempt_id, None)
+        if connection is not None:
+            connection.session.connection_lost(c.clock.monotonic_ns())
+            await run_in_threadpool(connection.log_event, "disconnected")
+            await connection.announce_presence(False)
+    except Exception:
+        log.exception("closing attempt %s", attempt_id)
+    finally:
+        await c.bus.release(key, token)
+
+
+def _carry_over(session: TrialSession, attempt: TrialAttempt) -> None:
+    """Take over the time the task on screen had when its last connection closed."""
+    seq = session.current_seq
+    if seq is None:
+        return
+    if attempt.carry_seq == seq:
+        session.restore_accrued(seq, attempt.carry_ms)
+    elif attempt.connections > 0:
+        # The attempt was live on a process that stopped without saying how long the
+        # task on screen had been shown: that time is lost, so the task is flagged.
+        session.mark_resumed(seq)
 
 
 class _Connection:
@@ -169,18 +246,28 @@ class _Connection:
         self.tasks: dict[int, Task] = {}
         self.bad_frames = 0
         self.ended = False
-        self.max_ms = c.settings.trial_max_minutes * 60_000
+        self.base_max_ms = c.settings.trial_max_minutes * 60_000
+        self.max_ms = self.base_max_ms
+        self.control: SeatControl | None = None
+        self.moves_at_start = 0
+        self.stop = asyncio.Event()
+        self.last_signal: dict[str, int] = {}
+        self.claim: tuple[str, str] = ("", "")
 
     def log_event(self, kind: str, **detail: Any) -> None:
         with session_scope(self.c.engine) as s:
-            if kind == "connected":
-                attempt = s.get(TrialAttempt, self.attempt_id)
-                if attempt is not None:
-                    attempt.connections += 1
-                    rtt = self.session.rtt_min_ms
-                    if rtt is not None:
-                        attempt.rtt_min_ms = rtt
-                    s.add(attempt)
+            attempt = s.get(TrialAttempt, self.attempt_id)
+            if kind == "connected" and attempt is not None:
+                attempt.connections += 1
+                rtt = self.session.rtt_min_ms
+                if rtt is not None:
+                    attempt.rtt_min_ms = rtt
+                s.add(attempt)
+            elif kind == "disconnected" and attempt is not None:
+                seq = self.session.current_seq
+                attempt.carry_seq = seq
+                attempt.carry_ms = self.session.accrued_ms(seq) if seq is not None else 0.0
+                s.add(attempt)
             record_event(
                 s,
                 kind=kind,
@@ -192,27 +279,146 @@ class _Connection:
 
     async def run(self) -> None:
         self.session.connection_opened()
+        if self.control is not None:
+            self.moves_at_start = self.control.moves
+            self.max_ms = self.base_max_ms + self.control.extra_ms
         hello = self.frames.hello(
             self.attempt_id, self.session.task_count, len(self.session.answered)
         )
+        follower: asyncio.Task[None] | None = None
         try:
             if hello:
                 await self.ws.send_text(hello)
             await self._measure_rtt()
             await run_in_threadpool(self.log_event, "connected", rtt_min_ms=self.session.rtt_min_ms)
+            await self.announce_presence(True)
             if self.session.finished:
                 await self._finish(AttemptStatus.FINISHED)
                 return
-            await self._send_current_task()
+            if self.control is not None:
+                follower = asyncio.create_task(self._follow_proctor())
+                await self._apply_control(self.control, first=True)
+            if not self.ended and not self.session.paused:
+                await self._send_current_task()
             watchdog = asyncio.create_task(self._watch_time_limit())
+            keeper = asyncio.create_task(self._keep_claim())
             try:
                 await self._receive_loop()
             finally:
-                watchdog.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watchdog
+                for task in (watchdog, keeper):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
         except WebSocketDisconnect:
             return
+        finally:
+            if follower is not None:
+                follower.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await follower
+
+    # --- the proctor's control --------------------------------------------------------
+
+    async def announce_presence(self, connected: bool) -> None:
+        if self.control is None:
+            return
+        with contextlib.suppress(Exception):  # a console that misses it reloads from the DB
+            await self.c.bus.publish(
+                sitting_channel(self.control.sitting_id),
+                {"type": "presence", "seat": self.control.seat_id, "connected": connected},
+            )
+
+    async def _keep_claim(self) -> None:
+        """Refresh this connection's claim on the attempt while it lives."""
+        key, token = self.claim
+        while not self.ended:
+            await asyncio.sleep(CLAIM_REFRESH_S)
+            try:
+                held = await self.c.bus.refresh(key, token, CLAIM_TTL_MS)
+            except Exception:  # the bus is down: keep the connection, try again later
+                log.exception("refreshing the claim on attempt %s", self.attempt_id)
+                continue
+            if not held:
+                log.warning("attempt %s: claim lost; closing this connection", self.attempt_id)
+                await self._close("already_connected", CLOSE_CODES["already_connected"])
+                return
+
+    async def _follow_proctor(self) -> None:
+        """Apply every proctor action published for this attempt."""
+        bus = self.c.bus
+        sub = await bus.subscribe(attempt_channel(SittingTest.LOOKUP, self.attempt_id))
+        try:
+            while not self.ended:
+                await sub.get()
+                control = await run_in_threadpool(
+                    load_control, self.c, SittingTest.LOOKUP, self.attempt_id
+                )
+                if control is not None:
+                    async with self.live.lock:
+                        await self._apply_control(control)
+        finally:
+            await bus.unsubscribe(sub)
+
+    async def _apply_control(self, control: SeatControl, *, first: bool = False) -> None:
+        if self.ended:
+            return
+        self.control = control
+        self.max_ms = self.base_max_ms + control.extra_ms
+        now_ns = self.c.clock.monotonic_ns()
+        if control.voided:
+            self.session.connection_lost(now_ns)
+            self.ended = True
+            await self.ws.send_text(
+                self.frames.end(self.attempt_id, AttemptStatus.VOIDED.value, {}, False)
+            )
+            await self._close("voided", 1000)
+        elif control.moves > self.moves_at_start:
+            self.session.connection_lost(now_ns)
+            self.ended = True
+            await self.ws.send_text(self.frames.error("moved"))
+            await self._close("moved", CLOSE_CODES["moved"])
+        elif control.paused and (first or not self.session.paused):
+            self.session.pause(now_ns)
+            await self.ws.send_text(self.frames.paused(control.pause_reason))
+        elif not control.paused and self.session.paused:
+            self.session.resume()
+            await self._send_current_task()
+
+    async def _close(self, reason: str, code: int) -> None:
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=code, reason=reason)
+        self.stop.set()  # ends the receive loop even if the old machine never answers
+
+    async def _receive(self) -> str:
+        """The next text frame, or WebSocketDisconnect once this connection is stopped."""
+        if self.stop.is_set():
+            raise WebSocketDisconnect(1000)
+        receive = asyncio.ensure_future(self.ws.receive_text())
+        stopped = asyncio.ensure_future(self.stop.wait())
+        done, _pending = await asyncio.wait({receive, stopped}, return_when=FIRST_COMPLETED)
+        stopped.cancel()
+        if receive in done:
+            return receive.result()
+        receive.cancel()
+        with contextlib.suppress(BaseException):
+            await receive
+        raise WebSocketDisconnect(1000)
+
+    async def _signal(self, kind: str, detail: dict[str, Any]) -> None:
+        """Log an integrity signal and show it to the proctor (only within a sitting)."""
+        control = self.control
+        at = await run_in_threadpool(
+            self._log_signal, kind, detail, control.seat_id if control else None
+        )
+        if control is not None:
+            with contextlib.suppress(Exception):
+                await publish_signal(self.c, control, kind, at, detail)
+
+    def _log_signal(self, kind: str, detail: dict[str, Any], seat_id: int | None) -> datetime:
+        if seat_id is not None:
+            return log_signal(self.c, seat_id, kind, actor=self.username, detail=detail)
+        self.log_event(f"signal:{kind}", **detail)
+        return self.c.clock.now()
 
     async def _measure_rtt(self) -> None:
         """Send a few pings one after the other; each pong gives a round-trip sample."""
@@ -270,7 +476,7 @@ class _Connection:
     async def _receive_loop(self) -> None:
         clock = self.c.clock
         while not self.ended:
-            raw = await self.ws.receive_text()
+            raw = await self._receive()
             read_at = clock.monotonic_ns()  # before any parsing: this is the answer's time
             if len(raw) > self.c.settings.max_frame_bytes:
                 await self._bad_frame("frame_too_large")
@@ -282,6 +488,19 @@ class _Connection:
             kind = msg.get("type", "answer")
             if kind == "pong":
                 continue  # a late pong from the measurement phase
+            if kind == "signal":
+                await self._client_signal(msg)
+                continue
+            if kind in PROCTOR_ACTIONS:
+                await run_in_threadpool(
+                    log_candidate_proctor_message,
+                    self.c,
+                    self.username,
+                    self.attempt_id,
+                    SittingTest.LOOKUP,
+                )
+                await self._bad_frame("forbidden")
+                continue
             if kind != "answer":
                 await self._bad_frame("unknown_type")
                 continue
@@ -316,6 +535,8 @@ class _Connection:
         ack = self.frames.ack(seq, duplicate=False)
         if ack:
             await self.ws.send_text(ack)
+        if self.control is not None:
+            await self._progress(record)
         if self.session.finished:
             await self._finish(AttemptStatus.FINISHED)
         elif self.session.connected_ms(self.c.clock.monotonic_ns()) > self.max_ms:
@@ -325,16 +546,76 @@ class _Connection:
 
     async def _finish(self, status: AttemptStatus) -> None:
         self.ended = True
-        result = await run_in_threadpool(self._grade, status)
-        await self.ws.send_text(self.frames.end(self.attempt_id, status.value, result))
+        result, released = await run_in_threadpool(self._grade, status)
+        shown = result if released else {}
+        if self.control is not None:
+            # Tell the console and compare answers whatever happens to this connection now.
+            after = asyncio.ensure_future(self._after_finish())
+            _cleanups.add(after)
+            after.add_done_callback(_cleanups.discard)
+        await self.ws.send_text(self.frames.end(self.attempt_id, status.value, shown, released))
         await self.ws.close(code=1000)
 
-    def _grade(self, status: AttemptStatus) -> dict[str, Any]:
+    async def _after_finish(self) -> None:
+        assert self.control is not None
+        try:
+            await publish_seat(self.c, self.control.seat_id)
+            await self._compare_answers()
+        except Exception:
+            log.exception("announcing the end of attempt %s", self.attempt_id)
+
+    def _grade(self, status: AttemptStatus) -> tuple[dict[str, Any], bool]:
         from examsrv.persistence.trials import grade_to_json
 
         with session_scope(self.c.engine) as s:
-            grade = finish_attempt(s, self.attempt_id, status=status, now=self.c.clock.now())
-            return grade_to_json(grade)
+            now = self.c.clock.now()
+            grade = finish_attempt(s, self.attempt_id, status=status, now=now)
+            mark_finished(s, SittingTest.LOOKUP, self.attempt_id, now=now)
+            released = result_released(s, SittingTest.LOOKUP, self.attempt_id)
+            return grade_to_json(grade), released
+
+    async def _client_signal(self, msg: dict[str, Any]) -> None:
+        kind = msg.get("kind")
+        if kind not in CLIENT_SIGNALS:
+            await self._bad_frame("unknown_type")
+            return
+        now_ms = self.c.clock.monotonic_ns() // NS_PER_MS
+        if now_ms - self.last_signal.get(str(kind), -SIGNAL_GAP_MS) < SIGNAL_GAP_MS:
+            return  # the same signal again within a second: one event is enough
+        self.last_signal[str(kind)] = now_ms
+        await self._signal(str(kind), {"seq": self.session.current_seq})
+
+    async def _progress(self, record: AnswerRecord) -> None:
+        assert self.control is not None
+        if too_fast(record.raw_ms, self.c.settings.answer_floor_ms):
+            await self._signal(Signal.TOO_FAST, {"seq": record.seq, "raw_ms": round(record.raw_ms)})
+        with contextlib.suppress(Exception):
+            await self.c.bus.publish(
+                sitting_channel(self.control.sitting_id),
+                {
+                    "type": "progress",
+                    "seat": self.control.seat_id,
+                    "answered": len(self.session.answered),
+                    "of": self.session.task_count,
+                    "elapsed_ms": round(self.session.connected_ms(self.c.clock.monotonic_ns())),
+                },
+            )
+
+    async def _compare_answers(self) -> None:
+        """Flag candidates of the sitting whose answers agree suspiciously with this one's."""
+        assert self.control is not None
+        seat_id = self.control.seat_id
+        pairs = await run_in_threadpool(
+            similar_in_sitting, self.c, self.control.sitting_id, seat_id
+        )
+        for other, pair in pairs:
+            detail = {
+                "with_seat": other,
+                "shared": pair.shared,
+                "identical": pair.identical,
+                "identical_wrong": pair.identical_wrong,
+            }
+            await self._signal(Signal.IDENTICAL_ANSWERS, detail)
 
     async def _watch_time_limit(self) -> None:
         """End the attempt when its connected time runs past the limit, even if idle."""

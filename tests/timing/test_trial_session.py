@@ -81,3 +81,31 @@ def test_connected_time_counts_answered_tasks_and_the_one_on_screen(late: int) -
     s.commit(record)
     s.task_shown(2, 2_100 * MS)
     assert s.connected_ms((2_600 + late) * MS) == 2_000 + 500 + late
+
+
+def test_a_paused_attempt_keeps_its_time_and_refuses_answers_until_resumed() -> None:
+    s = session()
+    s.task_shown(1, 1_000 * MS)
+    s.pause(1_400 * MS)  # 400 ms on task 1 so far
+    assert s.connected_ms(1_400 * MS) == 400
+    assert s.connected_ms(99_000 * MS) == 400  # the remaining time does not move while paused
+    assert s.answer(1, "ok", 2_000 * MS).verdict == Verdict.PAUSED
+    s.task_shown(1, 5_000 * MS)  # a frame written while paused starts no clock
+    assert s.connected_ms(6_000 * MS) == 400
+    s.resume()
+    s.task_shown(1, 10_000 * MS)
+    outcome = s.answer(1, "ok", 10_100 * MS)
+    assert outcome.verdict == Verdict.ACCEPTED and outcome.record is not None
+    assert outcome.record.raw_ms == 500 and outcome.record.resumed
+
+
+def test_time_carried_from_another_process_counts_for_the_task_shown_again() -> None:
+    s = session()
+    s.restore_accrued(1, 700.0)
+    assert s.accrued_ms(1) == 700 and s.was_resent(1)
+    s.task_shown(1, 0)
+    record = s.answer(1, "ok", 300 * MS).record
+    assert record is not None and record.raw_ms == 1_000
+    s.commit(record)
+    s.restore_accrued(1, 50.0)  # an answered task takes no carried time
+    assert s.accrued_ms(1) == 0

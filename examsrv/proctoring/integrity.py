@@ -1,0 +1,71 @@
+"""Integrity signals shown to the proctor as they happen.
+
+Signals from the candidate's page (focus lost, full screen left, a paste into an
+answer) are only reported, never judged: the proctor decides. The server itself
+adds two signals it can compute: an answer given faster than a human could look
+it up, and two candidates of the same sitting whose answers agree suspiciously.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Signal(StrEnum):
+    FOCUS_LOST = "focus_lost"  # the page was hidden or lost focus
+    FULLSCREEN_EXIT = "fullscreen_exit"
+    PASTE = "paste"  # something was pasted into an answer
+    TOO_FAST = "too_fast"  # an answer faster than the human floor
+    IDENTICAL_ANSWERS = "identical_answers"  # answers agree with another candidate's
+
+
+CLIENT_SIGNALS = frozenset({Signal.FOCUS_LOST, Signal.FULLSCREEN_EXIT, Signal.PASTE})
+
+
+def too_fast(raw_ms: float, floor_ms: float) -> bool:
+    """An answer read sooner than ``floor_ms`` after its task was shown."""
+    return raw_ms < floor_ms
+
+
+@dataclass(frozen=True)
+class SimilarPair:
+    seat_a: int
+    seat_b: int
+    shared: int  # questions both answered
+    identical: int  # ... with the same answer
+    identical_wrong: int  # ... with the same wrong answer
+
+
+def similar_pairs(
+    answers: Mapping[int, Mapping[int, tuple[str, bool]]],
+    *,
+    of_seat: int | None = None,
+    min_shared: int = 8,
+    min_identical_wrong: int = 3,
+    min_agreement: float = 0.9,
+) -> list[SimilarPair]:
+    """Pairs of seats whose answers to the questions they share agree suspiciously.
+
+    ``answers`` maps a seat to {question id: (normalised answer, correct)}. Forms are
+    drawn at random, so two candidates share only some questions; agreeing on right
+    answers is expected, so a pair is flagged only when they share ``min_shared``
+    questions, agree on ``min_agreement`` of them, and agree on at least
+    ``min_identical_wrong`` wrong answers (the same mistake made independently is
+    rare). With ``of_seat`` only pairs including that seat are checked.
+    """
+    seats = sorted(answers)
+    found: list[SimilarPair] = []
+    for i, a in enumerate(seats):
+        for b in seats[i + 1 :]:
+            if of_seat is not None and of_seat not in (a, b):
+                continue
+            shared = answers[a].keys() & answers[b].keys()
+            if len(shared) < min_shared:
+                continue
+            identical = [q for q in shared if answers[a][q][0] == answers[b][q][0]]
+            wrong = [q for q in identical if not answers[a][q][1]]
+            if len(wrong) >= min_identical_wrong and len(identical) >= min_agreement * len(shared):
+                found.append(SimilarPair(a, b, len(shared), len(identical), len(wrong)))
+    return found

@@ -1,0 +1,273 @@
+"""The live side of a proctored seat: channel names, the proctor's control as a socket
+sees it, and the rows and events a proctor console shows.
+
+Proctor actions change the seat in the database, then publish ``{"type": "control"}``
+on the attempt's channel; the one process holding the attempt's connection reads
+the seat again and applies it (pause, resume, extra time, void, move). Candidate
+sockets publish progress, presence and integrity signals on the sitting's channel,
+which every console of that sitting follows, on whichever process it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from examsrv.persistence.case_tables import CaseAttempt
+from examsrv.persistence.case_tests import aware
+from examsrv.persistence.engine import session_scope
+from examsrv.persistence.models import Employee, TrialAttempt
+from examsrv.persistence.sitting_tables import Seat, Sitting, SittingTest
+from examsrv.persistence.sittings import (
+    answered_counts,
+    audit,
+    result_released,
+    roster,
+    seat_for_attempt,
+    state_of,
+)
+from examsrv.proctoring.pause_clock import remaining_ms
+from examsrv.web.context import AppContext
+
+log = logging.getLogger(__name__)
+CLAIM_TTL_MS = 30_000  # a dead process frees its attempts after this long
+CLAIM_REFRESH_S = 10.0
+
+
+CLAIM_GRACE_S = 2.0  # how long a new connection waits for a closing one to let go
+
+
+async def claim_attempt(c: AppContext, key: str, token: str) -> bool:
+    """Claim an attempt for a new connection, waiting briefly for one that is closing.
+
+    A connection that has just closed still writes where its task's clock stood before
+    it lets go of the attempt; a reconnect arriving meanwhile waits for that instead of
+    being refused.
+    """
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + CLAIM_GRACE_S
+    while not await c.bus.claim(key, token, CLAIM_TTL_MS):
+        if loop.time() >= give_up:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+def sitting_channel(sitting_id: int) -> str:
+    return f"sitting:{sitting_id}"
+
+
+def attempt_channel(kind: str, attempt_id: int) -> str:
+    return f"attempt:{kind}:{attempt_id}"
+
+
+def claim_key(kind: str, attempt_id: int) -> str:
+    return f"live:{kind}:{attempt_id}"
+
+
+@dataclass(frozen=True)
+class SeatControl:
+    """What the proctor has decided about one attempt, as its socket needs it."""
+
+    seat_id: int
+    sitting_id: int
+    started: bool
+    paused: bool
+    pause_reason: str
+    extra_ms: int
+    voided: bool
+    void_reason: str
+    moves: int
+    released: bool
+    paused_at: datetime | None = None
+
+
+def control_of(session: Session, kind: str, attempt_id: int) -> SeatControl | None:
+    seat = seat_for_attempt(session, kind, attempt_id)
+    if seat is None:
+        return None
+    return SeatControl(
+        seat_id=seat.id or 0,
+        sitting_id=seat.sitting_id,
+        started=seat.started_at is not None,
+        paused=seat.paused_at is not None,
+        pause_reason=seat.pause_reason,
+        extra_ms=seat.extra_ms,
+        voided=seat.voided_at is not None,
+        void_reason=seat.void_reason,
+        moves=seat.moves,
+        released=result_released(session, kind, attempt_id),
+        paused_at=aware(seat.paused_at) if seat.paused_at is not None else None,
+    )
+
+
+def load_control(c: AppContext, kind: str, attempt_id: int) -> SeatControl | None:
+    with session_scope(c.engine) as s:
+        return control_of(s, kind, attempt_id)
+
+
+def log_signal(
+    c: AppContext, seat_id: int, kind: str, *, actor: str, detail: dict[str, Any]
+) -> datetime:
+    now = c.clock.now()
+    with session_scope(c.engine) as s:
+        seat = s.get(Seat, seat_id)
+        if seat is not None:
+            audit(s, seat, f"signal:{kind}", now=now, actor=actor, detail=detail)
+    return now
+
+
+async def publish_signal(
+    c: AppContext, control: SeatControl, kind: str, at: datetime, detail: dict[str, Any]
+) -> None:
+    await c.bus.publish(
+        sitting_channel(control.sitting_id),
+        {
+            "type": "signal",
+            "seat": control.seat_id,
+            "kind": kind,
+            "at": at.isoformat(),
+            "detail": detail,
+        },
+    )
+
+
+# --- the console's rows ------------------------------------------------------------------
+
+
+def seat_rows(
+    session: Session, sitting: Sitting, connected: set[int], now: datetime
+) -> list[dict[str, Any]]:
+    """One row per rostered candidate, as the console shows it."""
+    pairs = roster(session, sitting.id or 0)
+    lookup_ids = [
+        s.attempt_id for s, _e in pairs if s.attempt_kind == SittingTest.LOOKUP and s.attempt_id
+    ]
+    counts = answered_counts(session, lookup_ids)
+    return [_row(session, seat, emp, counts, connected, now) for seat, emp in pairs]
+
+
+def seat_row(session: Session, seat: Seat, connected: bool, now: datetime) -> dict[str, Any]:
+    emp = session.get(Employee, seat.employee_id)
+    assert emp is not None
+    ids = [seat.attempt_id] if seat.attempt_kind == SittingTest.LOOKUP and seat.attempt_id else []
+    counts = answered_counts(session, ids)
+    return _row(session, seat, emp, counts, {seat.id or 0} if connected else set(), now)
+
+
+def _row(
+    session: Session,
+    seat: Seat,
+    emp: Employee,
+    counts: dict[int, tuple[int, float]],
+    connected: set[int],
+    now: datetime,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "seat": seat.id,
+        "employee_no": emp.employee_no,
+        "name": emp.name,
+        "state": state_of(seat).value,
+        "connected": (seat.id or 0) in connected,
+        "attempt_kind": seat.attempt_kind,
+        "attempt": seat.attempt_id,
+        "extra_minutes": seat.extra_ms // 60_000,
+        "pause_reason": seat.pause_reason,
+        "void_reason": seat.void_reason,
+        "moves": seat.moves,
+        "answered": 0,
+        "of": 0,
+        "elapsed_ms": 0,
+        "remaining_ms": None,
+    }
+    if seat.attempt_kind == SittingTest.LOOKUP and seat.attempt_id:
+        attempt = session.get(TrialAttempt, seat.attempt_id)
+        answered, ms = counts.get(seat.attempt_id, (0, 0.0))
+        row["answered"], row["elapsed_ms"] = answered, round(ms)
+        row["of"] = len(attempt.form) if attempt is not None else 0
+    elif seat.attempt_kind == SittingTest.CASE and seat.attempt_id:
+        case = session.get(CaseAttempt, seat.attempt_id)
+        if case is not None:
+            row["of"] = len(case.versions)
+            row["answered"] = case.position
+            if seat.started_at is not None:
+                started = aware(seat.started_at)
+                row["elapsed_ms"] = max(round((now - started).total_seconds() * 1000), 0)
+                row["remaining_ms"] = remaining_ms(
+                    aware(case.deadline_at),
+                    now,
+                    aware(seat.paused_at) if seat.paused_at else None,
+                )
+    return row
+
+
+async def connected_seats(c: AppContext, rows_seats: list[tuple[int, str, int]]) -> set[int]:
+    """Of (seat id, attempt kind, attempt id), the seats whose attempt has a live connection."""
+    found = set()
+    for seat_id, kind, attempt_id in rows_seats:
+        if await c.bus.holder(claim_key(kind, attempt_id)) is not None:
+            found.add(seat_id)
+    return found
+
+
+async def publish_seat(c: AppContext, seat_id: int) -> None:
+    """Send the seat's current row to every console of its sitting."""
+
+    def build() -> tuple[int, Seat] | None:
+        with session_scope(c.engine) as s:
+            seat = s.get(Seat, seat_id)
+            if seat is None:
+                return None
+            s.expunge(seat)
+            return seat.sitting_id, seat
+
+    found = await run_in_threadpool(build)
+    if found is None:
+        return
+    sitting_id, seat = found
+    connected = False
+    if seat.attempt_kind and seat.attempt_id:
+        connected = await c.bus.holder(claim_key(seat.attempt_kind, seat.attempt_id)) is not None
+
+    def row() -> dict[str, Any]:
+        with session_scope(c.engine) as s:
+            fresh = s.get(Seat, seat_id)
+            assert fresh is not None
+            return seat_row(s, fresh, connected, c.clock.now())
+
+    await c.bus.publish(
+        sitting_channel(sitting_id), {"type": "seat", "row": await run_in_threadpool(row)}
+    )
+
+
+def similar_in_sitting(c: AppContext, sitting_id: int, seat_id: int) -> list[tuple[int, Any]]:
+    """Pairs of this seat with others of its sitting whose lookup answers agree suspiciously."""
+    from sqlmodel import col, select
+
+    from examsrv.persistence.models import TrialAnswer
+    from examsrv.proctoring.integrity import similar_pairs
+
+    with session_scope(c.engine) as s:
+        seats = s.exec(
+            select(Seat.id, Seat.attempt_id)
+            .where(Seat.sitting_id == sitting_id)
+            .where(Seat.attempt_kind == SittingTest.LOOKUP)
+            .where(col(Seat.attempt_id).is_not(None))
+        ).all()
+        by_attempt = {int(a): int(sid) for sid, a in seats if sid is not None and a is not None}
+        answers: dict[int, dict[int, tuple[str, bool]]] = {sid: {} for sid in by_attempt.values()}
+        rows = s.exec(
+            select(
+                TrialAnswer.attempt_id, TrialAnswer.task_id, TrialAnswer.given, TrialAnswer.correct
+            ).where(col(TrialAnswer.attempt_id).in_(list(by_attempt)))
+        ).all()
+    for attempt_id, task_id, given, correct in rows:
+        answers[by_attempt[attempt_id]][task_id] = (" ".join(given.split()).casefold(), correct)
+    pairs = similar_pairs(answers, of_seat=seat_id)
+    return [(p.seat_b if p.seat_a == seat_id else p.seat_a, p) for p in pairs]
