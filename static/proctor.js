@@ -119,6 +119,8 @@
       setSitting(msg.sitting);
     } else if (msg.type === "seat") {
       rows[msg.row.seat] = msg.row; render(msg.row);
+    } else if (msg.type === "rows") {
+      msg.rows.forEach(function (row) { rows[row.seat] = row; render(row); });
     } else if (msg.type === "progress" && rows[msg.seat]) {
       var row = rows[msg.seat];
       row.answered = msg.answered; row.of = msg.of; row.elapsed_ms = msg.elapsed_ms;

@@ -40,16 +40,17 @@ from examsrv.web.context import AppContext, ctx
 from examsrv.web.proctor_socket import ACTIONS as PROCTOR_ACTIONS
 from examsrv.web.proctor_socket import log_candidate_proctor_message
 from examsrv.web.seat_live import (
-    CLAIM_REFRESH_S,
-    CLAIM_TTL_MS,
     SeatControl,
     attempt_channel,
     claim_attempt,
     claim_key,
     control_of,
+    keep_claim,
     log_signal,
     publish_seat,
     publish_signal,
+    receive_or_stop,
+    run_to_the_end,
     sitting_channel,
 )
 from examsrv.web.security import current_user, same_origin
@@ -147,14 +148,10 @@ async def case_test_socket(ws: WebSocket) -> None:
         with contextlib.suppress(WebSocketDisconnect):  # the candidate went away: saved is saved
             await session.run()
     finally:
-        cleanup = asyncio.ensure_future(_clean_up(c, session, key, token))
-        _cleanups.add(cleanup)
-        cleanup.add_done_callback(_cleanups.discard)
-        await asyncio.shield(cleanup)
+        await run_to_the_end(_clean_up(c, session, key, token))
 
 
 _ids = itertools.count(1)
-_cleanups: set[asyncio.Future[None]] = set()
 
 
 async def _clean_up(c: AppContext, session: _Session | None, key: str, token: str) -> None:
@@ -250,27 +247,12 @@ class _Session:
                     await task
 
     async def _receive(self) -> str:
-        if self.stop.is_set():
-            raise WebSocketDisconnect(1000)
-        receive = asyncio.ensure_future(self.ws.receive_text())
-        stopped = asyncio.ensure_future(self.stop.wait())
-        done, _pending = await asyncio.wait({receive, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if receive in done:
-            return receive.result()
-        receive.cancel()
-        with contextlib.suppress(BaseException):
-            await receive
-        raise WebSocketDisconnect(1000)
+        return await receive_or_stop(self.ws, self.stop)
 
     async def _keep_claim(self) -> None:
-        key, token = self.claim
-        while True:
-            await asyncio.sleep(CLAIM_REFRESH_S)
-            with contextlib.suppress(Exception):
-                if not await self.c.bus.refresh(key, token, CLAIM_TTL_MS):
-                    await self._close("already_connected", CLOSE["already_connected"])
-                    return
+        await keep_claim(self.c.bus, *self.claim)
+        if not self.ended:
+            await self._close("already_connected", CLOSE["already_connected"])
 
     async def _close(self, reason: str, code: int) -> None:
         self.ended = True

@@ -155,7 +155,7 @@ class _Console:
     async def _forward(self, sub: Any) -> None:
         while True:
             event = await sub.get()
-            if event.get("type") in ("seat", "progress", "presence", "signal", "sitting"):
+            if event.get("type") in ("seat", "rows", "progress", "presence", "signal", "sitting"):
                 with contextlib.suppress(Exception):
                     await self.send(_json(event))
 
@@ -220,10 +220,11 @@ class _Console:
         for _seat, kind, attempt_id in changed:
             if kind and attempt_id:
                 await self.c.bus.publish(attempt_channel(kind, attempt_id), {"type": "control"})
-        await self._announce(str(action), changed)
+        # The proctor hears back first; the rows follow (for a whole room, in one frame).
         await self.send(
             _json({"type": "ok", "action": action, "seats": [sid for sid, _k, _a in changed]})
         )
+        await self._announce(str(action), changed, everyone=seat is None)
 
     def _apply(
         self, action: str, seat_id: int | None, msg: dict[str, Any]
@@ -296,7 +297,9 @@ class _Console:
         elif action == "move":
             move(s, sitting, seat, now=now, actor=actor)
 
-    async def _announce(self, action: str, changed: list[tuple[int, str, int]]) -> None:
+    async def _announce(
+        self, action: str, changed: list[tuple[int, str, int]], *, everyone: bool = False
+    ) -> None:
         from examsrv.web.seat_live import publish_seat
 
         channel = sitting_channel(self.sitting_id)
@@ -309,6 +312,10 @@ class _Console:
                 channel, {"type": "sitting", "sitting": await run_in_threadpool(self._info)}
             )
         if action in ("release", "close"):
+            return
+        if everyone and len(changed) > 1:
+            snapshot = await self.snapshot()
+            await self.c.bus.publish(channel, {"type": "rows", "rows": snapshot["rows"]})
             return
         for seat_id, _kind, _attempt in changed:
             await publish_seat(self.c, seat_id)
@@ -394,8 +401,8 @@ async def seat_socket(ws: WebSocket) -> None:
                     break
                 event = get.result()
                 mine = event.get("seat") == seat_id or seat_id in event.get("seats", [])
-                row = event.get("row")
-                if isinstance(row, dict) and row.get("seat") == seat_id:
+                rows = event.get("rows") or [event.get("row")]
+                if any(isinstance(r, dict) and r.get("seat") == seat_id for r in rows):
                     mine = True
                 if mine and await _tell_state(ws, c, seat_id):
                     return

@@ -11,13 +11,16 @@ which every console of that sitting follows, on whichever process it is.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from examsrv.persistence.case_tables import CaseAttempt
 from examsrv.persistence.case_tests import aware
@@ -34,6 +37,7 @@ from examsrv.persistence.sittings import (
 )
 from examsrv.proctoring.pause_clock import remaining_ms
 from examsrv.web.context import AppContext
+from examsrv.web.live_bus import LiveBus
 
 log = logging.getLogger(__name__)
 CLAIM_TTL_MS = 30_000  # a dead process frees its attempts after this long
@@ -57,6 +61,65 @@ async def claim_attempt(c: AppContext, key: str, token: str) -> bool:
             return False
         await asyncio.sleep(0.05)
     return True
+
+
+async def receive_or_stop(ws: WebSocket, stop: asyncio.Event) -> str:
+    """The next text frame, or WebSocketDisconnect once ``stop`` is set.
+
+    A proctor's move or void closes a connection from the server side; the old machine
+    may never answer the close, so its pending read is abandoned rather than awaited.
+    """
+    if stop.is_set():
+        raise WebSocketDisconnect(1000)
+    receive = asyncio.ensure_future(ws.receive_text())
+    stopped = asyncio.ensure_future(stop.wait())
+    done, _pending = await asyncio.wait({receive, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if receive in done:
+        return receive.result()
+    receive.cancel()
+    with contextlib.suppress(BaseException):
+        await receive
+    raise WebSocketDisconnect(1000)
+
+
+async def keep_claim(bus: LiveBus, key: str, token: str) -> None:
+    """Hold an attempt's claim while the connection lives; return when another holds it.
+
+    A claim that lapsed (Redis restarted without its data, or was unreachable longer than
+    the TTL) is taken again if nobody else took it meanwhile, so the candidate notices
+    nothing; while the bus is unreachable the connection is kept and refreshing retried.
+    """
+    while True:
+        await asyncio.sleep(CLAIM_REFRESH_S)
+        try:
+            if await bus.refresh(key, token, CLAIM_TTL_MS) or await bus.claim(
+                key, token, CLAIM_TTL_MS
+            ):
+                continue
+        except Exception:
+            log.exception("refreshing the claim %s", key)
+            continue
+        log.warning("claim %s taken by another connection; closing this one", key)
+        return
+
+
+_detached: set[asyncio.Future[None]] = set()
+
+
+async def run_to_the_end(work: Coroutine[Any, Any, None]) -> None:
+    """Await ``work``, which goes on even if the caller is cancelled (a closing socket)."""
+    task = asyncio.ensure_future(work)
+    _detached.add(task)
+    task.add_done_callback(_detached.discard)
+    await asyncio.shield(task)
+
+
+def detach(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` in the background, keeping a reference until it ends."""
+    task = asyncio.ensure_future(work)
+    _detached.add(task)
+    task.add_done_callback(_detached.discard)
 
 
 def sitting_channel(sitting_id: int) -> str:

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from asyncio import FIRST_COMPLETED
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,17 +44,19 @@ from examsrv.web.context import AppContext, LiveTrial, ctx
 from examsrv.web.proctor_socket import ACTIONS as PROCTOR_ACTIONS
 from examsrv.web.proctor_socket import log_candidate_proctor_message
 from examsrv.web.seat_live import (
-    CLAIM_REFRESH_S,
-    CLAIM_TTL_MS,
     SeatControl,
     attempt_channel,
     claim_attempt,
     claim_key,
     control_of,
+    detach,
+    keep_claim,
     load_control,
     log_signal,
     publish_seat,
     publish_signal,
+    receive_or_stop,
+    run_to_the_end,
     similar_in_sitting,
     sitting_channel,
 )
@@ -189,13 +190,7 @@ async def trial_socket(ws: WebSocket) -> None:
     finally:
         # Cleaning up runs to its end even if this handler is cancelled (a server shutting
         # down, a test client leaving): the claim must not outlive the connection.
-        cleanup = asyncio.ensure_future(_clean_up(c, attempt_id, connection, key, token))
-        _cleanups.add(cleanup)
-        cleanup.add_done_callback(_cleanups.discard)
-        await asyncio.shield(cleanup)
-
-
-_cleanups: set[asyncio.Future[None]] = set()
+        await run_to_the_end(_clean_up(c, attempt_id, connection, key, token))
 
 
 async def _clean_up(
@@ -329,19 +324,9 @@ class _Connection:
             )
 
     async def _keep_claim(self) -> None:
-        """Refresh this connection's claim on the attempt while it lives."""
-        key, token = self.claim
-        while not self.ended:
-            await asyncio.sleep(CLAIM_REFRESH_S)
-            try:
-                held = await self.c.bus.refresh(key, token, CLAIM_TTL_MS)
-            except Exception:  # the bus is down: keep the connection, try again later
-                log.exception("refreshing the claim on attempt %s", self.attempt_id)
-                continue
-            if not held:
-                log.warning("attempt %s: claim lost; closing this connection", self.attempt_id)
-                await self._close("already_connected", CLOSE_CODES["already_connected"])
-                return
+        await keep_claim(self.c.bus, *self.claim)
+        if not self.ended:
+            await self._close("already_connected", CLOSE_CODES["already_connected"])
 
     async def _follow_proctor(self) -> None:
         """Apply every proctor action published for this attempt."""
@@ -390,19 +375,7 @@ class _Connection:
         self.stop.set()  # ends the receive loop even if the old machine never answers
 
     async def _receive(self) -> str:
-        """The next text frame, or WebSocketDisconnect once this connection is stopped."""
-        if self.stop.is_set():
-            raise WebSocketDisconnect(1000)
-        receive = asyncio.ensure_future(self.ws.receive_text())
-        stopped = asyncio.ensure_future(self.stop.wait())
-        done, _pending = await asyncio.wait({receive, stopped}, return_when=FIRST_COMPLETED)
-        stopped.cancel()
-        if receive in done:
-            return receive.result()
-        receive.cancel()
-        with contextlib.suppress(BaseException):
-            await receive
-        raise WebSocketDisconnect(1000)
+        return await receive_or_stop(self.ws, self.stop)
 
     async def _signal(self, kind: str, detail: dict[str, Any]) -> None:
         """Log an integrity signal and show it to the proctor (only within a sitting)."""
@@ -550,9 +523,7 @@ class _Connection:
         shown = result if released else {}
         if self.control is not None:
             # Tell the console and compare answers whatever happens to this connection now.
-            after = asyncio.ensure_future(self._after_finish())
-            _cleanups.add(after)
-            after.add_done_callback(_cleanups.discard)
+            detach(self._after_finish())
         await self.ws.send_text(self.frames.end(self.attempt_id, status.value, shown, released))
         await self.ws.close(code=1000)
 

@@ -241,6 +241,8 @@ def test_pausing_everyone_and_extra_time_and_bad_minutes(
     with open_console(app_client, ids["sitting"]) as console:
         frames_until(console, "hello")
         act(console, type="start")
+        rows = frames_until(console, "rows")["rows"]  # everyone's row in one frame
+        assert [r["state"] for r in rows] == ["in_progress", "in_progress"]
         reply = act(console, type="pause")
         assert sorted(reply["seats"]) == sorted([ids["seat_10001"], ids["seat_10002"]])
         assert act(console, type="pause", seat=ids["seat_10001"])["code"] == "not_allowed"
@@ -373,3 +375,75 @@ def test_results_wait_for_the_proctor_s_release(
         assert act(console, type="release")["type"] == "ok"
     page = app_client.get(f"/trial/{attempt}/result")
     assert page.status_code == 200 and "0/5" in page.text
+
+
+def test_a_paused_case_test_keeps_its_time_left_and_refuses_answers(
+    app_client: TestClient, engine: Engine, clock: FakeClock
+) -> None:
+    from examsrv.persistence.case_tables import CaseAttempt
+    from examsrv.persistence.case_tests import submit_due
+    from tests.case_fixtures import level_bank
+
+    level_bank(engine, level=1)
+    add_user(engine, "proctor1", Role.PROCTOR, "监考 王")
+    add_user(engine, "10003", Role.CANDIDATE, "王五")
+    now = clock.now()
+    with Session(engine) as s:
+        new = NewSitting(
+            name="案例测试 1级",
+            test=SittingTest.CASE,
+            case_level=1,
+            room="B201",
+            opens_at=now - timedelta(minutes=5),
+            closes_at=now + timedelta(hours=1),
+            release_rule=ReleaseRule.ON_FINISH,
+        )
+        sitting = create_sitting(s, new, created_by="admin", now=now)
+        proctor = s.exec(select(User).where(User.username == "proctor1")).one()
+        set_proctors(s, sitting.id or 0, [proctor.id or 0])
+        (seat,) = add_seats(s, sitting, [_employee_id(s, "10003")], random.Random(3))
+        check_in(
+            s,
+            employee_id=_employee_id(s, "10003"),
+            typed_code=seat.code,
+            username="10003",
+            now=now,
+            task_count=5,
+            recent_attempts=3,
+            seed_source=random.Random(5),
+        )
+        s.commit()
+        sitting_id, seat_id, attempt = sitting.id or 0, seat.id or 0, seat.attempt_id or 0
+    with open_console(app_client, sitting_id) as console:
+        frames_until(console, "hello")
+        act(console, type="start")
+        login(app_client, "10003")
+        with app_client.websocket_connect(f"/ws/case-test/{attempt}") as ws:
+            hello = ws.receive_json()
+            case = ws.receive_json()
+            assert case["type"] == "case"
+            clock.advance(60.0)
+            act(console, type="pause", seat=seat_id, reason="停电")
+            paused = ws.receive_json()
+            assert paused == {"type": "paused", "message": paused["message"], "reason": "停电"}
+            left_at_pause = hello["remaining_ms"] - 60_000
+            clock.advance(3600.0)  # an hour paused: past the original deadline
+            with Session(engine) as s:
+                assert submit_due(s, now=clock.now()) == []  # the sweep leaves it alone
+                s.commit()
+            question = case["questions"][0]
+            ws.send_json(
+                {
+                    "type": "answer",
+                    "version": case["version"],
+                    "question": question["key"],
+                    "answer": "A",
+                }
+            )
+            assert ws.receive_json()["code"] == "paused"
+            act(console, type="resume", seat=seat_id)
+            again = ws.receive_json()
+            assert again["type"] == "case" and again["remaining_ms"] == left_at_pause
+    with Session(engine) as s:
+        case_attempt = s.get(CaseAttempt, attempt)
+        assert case_attempt is not None and case_attempt.status == "in_progress"
