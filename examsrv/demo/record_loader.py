@@ -208,7 +208,7 @@ def _tests(session: Session, employee: Employee, level: int, when: datetime) -> 
         policy={},
         started_at=when - timedelta(minutes=4),
         finished_at=when,
-        result={"passed": True, "level_reached": level},
+        result=_graded(level),
     )
     session.add(trial)
     session.flush()
@@ -228,6 +228,25 @@ def _tests(session: Session, employee: Employee, level: int, when: datetime) -> 
             )
         )
     session.flush()
+
+
+def _graded(level: int) -> dict[str, object]:
+    """A whole grade (the shape ``grade_to_json`` writes): 98/100 in 136.4 s graded."""
+    return {
+        "answered": 100,
+        "correct": 98,
+        "accuracy": 0.98,
+        "raw_ms": 126_600,
+        "network_ms": 200,
+        "lookup_ms": 126_400,
+        "penalty_ms": 10_000,
+        "graded_ms": 136_400,
+        "band": {"levels": [level]},
+        "band_label": str(level),
+        "level_reached": level,
+        "passed": True,
+        "reason": "passed",
+    }
 
 
 def _correction(session: Session, employee: Employee, when: datetime) -> None:
