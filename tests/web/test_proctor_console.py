@@ -326,7 +326,11 @@ def test_bad_console_input_and_another_sitting_s_seat_are_refused_and_logged(
         assert console.receive_json()["code"] == "frame_too_large"
         assert act(console, type="start", seat=ids["seat_10001"])["type"] == "ok"
         assert act(console, type="start", seat=ids["seat_10001"])["code"] == "not_allowed"
+        assert act(console, type="close")["type"] == "ok"
+        assert frames_until(console, "sitting")["sitting"]["status"] == "closed"
+        assert act(console, type="start", seat=ids["seat_10002"])["code"] == "not_allowed"
     assert "action_refused" in audit_kinds(engine)
+    assert "sitting_closed" in audit_kinds(engine)
 
 
 def test_a_candidate_socket_sending_a_proctor_message_is_refused_and_logged(
