@@ -27,7 +27,7 @@ from examsrv.settings import Settings
 from examsrv.web.context import AppContext
 from examsrv.web.live_bus import make_bus
 from examsrv.web.routes import routes
-from examsrv.web.seat_live import publish_seat
+from examsrv.web.seat_live import finish_detached, publish_seat
 from examsrv.web.security import SessionContextMiddleware
 from examsrv.web.templating import asset_names, make_templates
 
@@ -101,6 +101,7 @@ def create_app(
         try:
             yield
         finally:
+            await finish_detached()  # closing connections still write where their clock stood
             stop_sweeping.set()
             await sweeper
             await run_in_threadpool(deliverer.stop)

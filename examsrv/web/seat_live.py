@@ -115,6 +115,13 @@ async def run_to_the_end(work: Coroutine[Any, Any, None]) -> None:
     await asyncio.shield(task)
 
 
+async def finish_detached(timeout_s: float = 10.0) -> None:
+    """Let the closing work of connections end (at shutdown, before the database goes)."""
+    pending = [task for task in _detached if not task.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout_s)
+
+
 def detach(work: Coroutine[Any, Any, None]) -> None:
     """Run ``work`` in the background, keeping a reference until it ends."""
     task = asyncio.ensure_future(work)
