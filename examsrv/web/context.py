@@ -20,6 +20,7 @@ from examsrv.settings import Settings
 from examsrv.web.live_bus import LiveBus, LocalBus
 
 if TYPE_CHECKING:
+    from examsrv.persistence.models import Task
     from examsrv.timing.trial_session import TrialSession
 
 
@@ -44,6 +45,8 @@ class AppContext:
     case_live: set[int] = field(default_factory=set)  # case-test attempts with a live socket
     # (task id, version) -> its answer checker; a task edit bumps the version
     answer_keys: dict[tuple[int, int], Callable[[str], bool]] = field(default_factory=dict)
+    # task id -> the task as last read (detached); checked against its version on each use
+    task_rows: dict[int, Task] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     # Live events and the one-connection-per-attempt claims (Redis-backed with several workers).
     bus: LiveBus = field(default_factory=LocalBus)

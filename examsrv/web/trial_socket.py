@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -80,20 +81,17 @@ class _Loaded:
 
 
 def _load(c: AppContext, attempt_id: int) -> _Loaded | None:
+    """The attempt and the proctor's control of it: enough to admit or refuse a connection."""
     with session_scope(c.engine) as s:
         attempt = s.get(TrialAttempt, attempt_id)
         if attempt is None:
             return None
-        by_id = tasks_by_id(s, attempt.form)
-        answered = [
-            AnswerRecord(a.seq, a.task_id, a.given, a.correct, a.raw_ms, a.network_ms, a.resumed)
-            for a in answers_of(s, attempt_id)
-        ]
-        control = control_of(s, SittingTest.LOOKUP, attempt_id)
-        return _Loaded(attempt, [by_id[t] for t in attempt.form], answered, control)
+        return _Loaded(attempt, [], [], control_of(s, SittingTest.LOOKUP, attempt_id))
 
 
-def _reload_progress(c: AppContext, loaded: _Loaded) -> _Loaded:
+def _load_progress(c: AppContext, loaded: _Loaded) -> _Loaded:
+    """Once the connection holds the attempt: its tasks and the answers saved so far,
+    read after any earlier connection has written where its clock stood."""
     with session_scope(c.engine) as s:
         attempt = s.get(TrialAttempt, loaded.attempt.id)
         assert attempt is not None
@@ -101,7 +99,24 @@ def _reload_progress(c: AppContext, loaded: _Loaded) -> _Loaded:
             AnswerRecord(a.seq, a.task_id, a.given, a.correct, a.raw_ms, a.network_ms, a.resumed)
             for a in answers_of(s, attempt.id or 0)
         ]
-        return _Loaded(attempt, loaded.tasks, answered, loaded.control)
+        by_id = _tasks(c, s, attempt.form)
+        return _Loaded(attempt, [by_id[t] for t in attempt.form], answered, loaded.control)
+
+
+def _tasks(c: AppContext, s: Session, ids: list[int]) -> dict[int, Task]:
+    """The form's tasks, from this process's cache where their version is unchanged.
+
+    Every candidate of a sitting connects at once with tasks from the same bank; reading
+    100 whole rows per connection was the biggest share of starting a room.
+    """
+    versions = dict(s.exec(select(Task.id, Task.version).where(col(Task.id).in_(ids))).all())
+    cache = c.task_rows
+    stale = [i for i in ids if i not in cache or cache[i].version != versions.get(i)]
+    if stale:
+        for task in tasks_by_id(s, stale).values():
+            s.expunge(task)
+            cache[task.id or 0] = task
+    return {i: cache[i] for i in ids}
 
 
 def _answer_key(c: AppContext, task: Task) -> Callable[[str], bool]:
@@ -172,7 +187,7 @@ async def trial_socket(ws: WebSocket) -> None:
     connection: _Connection | None = None
     try:
         # What the previous connection saved while this one waited for the claim.
-        loaded = await run_in_threadpool(_reload_progress, c, loaded)
+        loaded = await run_in_threadpool(_load_progress, c, loaded)
         if loaded.attempt.status != AttemptStatus.IN_PROGRESS:  # it ended meanwhile
             await ws.accept()
             await ws.send_text(frames.end(attempt_id, loaded.attempt.status, {}, False))
