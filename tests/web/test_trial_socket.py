@@ -294,3 +294,28 @@ def test_answers_are_counted_exactly_once(candidate: TestClient, engine: Engine)
     with Session(engine) as s:
         count = s.exec(select(func.count()).select_from(TrialAnswer)).one()
     assert count == 1
+
+
+def test_a_task_edited_between_connections_is_shown_as_edited(
+    candidate: TestClient, engine: Engine
+) -> None:
+    """Tasks are cached per process, but never past an edit (which bumps the version)."""
+    from examsrv.persistence.models import Task
+
+    attempt_id = start_trial(candidate)
+    with candidate.websocket_connect(f"/ws/trial/{attempt_id}") as ws:
+        ws.receive_json()
+        first = receive(ws)
+    with Session(engine) as s:
+        attempt = s.get(TrialAttempt, attempt_id)
+        assert attempt is not None
+        task = s.get(Task, attempt.form[0])
+        assert task is not None and task.question == first["question"]
+        task.question = "改写后的题目：国际漫游日套餐每天多少元？"
+        task.version += 1
+        s.add(task)
+        s.commit()
+    with candidate.websocket_connect(f"/ws/trial/{attempt_id}") as ws:
+        ws.receive_json()
+        again = receive(ws)
+    assert again["seq"] == 1 and again["question"] == "改写后的题目：国际漫游日套餐每天多少元？"
