@@ -105,7 +105,7 @@ def _raw_rows(data: bytes, filename: str) -> list[list[str]]:
 
 
 class _Unreadable(Exception):
-    pass
+    """The upload is not a spreadsheet we can read; the message says why."""
 
 
 def read_table(data: bytes, filename: str, columns: Sequence[TableColumn]) -> Table:
