@@ -27,7 +27,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from examsrv.i18n import gettext as _
 from examsrv.persistence.engine import session_scope
 from examsrv.persistence.models import AuditEvent, Role
-from examsrv.persistence.sitting_tables import Seat, Sitting, SittingTest
+from examsrv.persistence.sitting_tables import Seat, Sitting
 from examsrv.persistence.sittings import (
     SittingError,
     audit,
@@ -43,9 +43,10 @@ from examsrv.persistence.sittings import (
 )
 from examsrv.proctoring.seat_rules import SeatState
 from examsrv.web.context import AppContext, ctx
+from examsrv.web.pages_sittings_candidate import attempt_url
 from examsrv.web.seat_live import (
     attempt_channel,
-    claim_key,
+    connected_seats,
     seat_rows,
     sitting_channel,
 )
@@ -173,10 +174,7 @@ class _Console:
                 ).all()
                 return [(int(i or 0), str(k), int(a or 0)) for i, k, a in rows]
 
-        connected = set()
-        for seat_id, kind, attempt_id in await run_in_threadpool(seats):
-            if await c.bus.holder(claim_key(kind, attempt_id)) is not None:
-                connected.add(seat_id)
+        connected = await connected_seats(c, await run_in_threadpool(seats))
 
         def build() -> dict[str, Any]:
             with session_scope(c.engine) as s:
@@ -319,8 +317,6 @@ class _Console:
             return
         for seat_id, _kind, _attempt in changed:
             await publish_seat(self.c, seat_id)
-            if action in ("pause", "resume", "void"):
-                await self.c.bus.publish(channel, {"type": "seat_control", "seat": seat_id})
 
     def _info(self) -> dict[str, Any]:
         with session_scope(self.c.engine) as s:
@@ -353,12 +349,6 @@ def _int(value: object) -> int | None:
 
 
 # --- the waiting room -----------------------------------------------------------------------
-
-
-def attempt_url(kind: str | None, attempt_id: int | None) -> str:
-    if kind == SittingTest.CASE:
-        return f"/case-test/{attempt_id}"
-    return f"/trial/{attempt_id}"
 
 
 async def seat_socket(ws: WebSocket) -> None:
@@ -443,8 +433,7 @@ async def _tell_state(ws: WebSocket, c: AppContext, seat_id: int) -> bool:
         await ws.close(code=1000)
         return True
     if seat.started_at is not None:
-        url = attempt_url(seat.attempt_kind, seat.attempt_id)
-        await ws.send_text(_json({"type": "go", "url": url}))
+        await ws.send_text(_json({"type": "go", "url": attempt_url(seat)}))
         await ws.close(code=1000)
         return True
     if state == SeatState.PAUSED:
@@ -461,7 +450,7 @@ def log_candidate_proctor_message(c: AppContext, username: str, attempt_id: int,
 
         seat = seat_for_attempt(s, kind, attempt_id)
         detail = {"attempt_kind": kind, "attempt": attempt_id}
-        if seat is not None:
+        if seat is not None:  # audit() adds the attempt to the detail itself
             audit(s, seat, "candidate_sent_proctor_message", now=c.clock.now(), actor=username)
         else:
             s.add(
