@@ -21,6 +21,7 @@ import logging
 from typing import Any
 
 import orjson
+from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -38,7 +39,9 @@ from examsrv.persistence.sittings import (
     pause,
     release,
     resume,
+    seat_for_attempt,
     start,
+    state_of,
     void,
 )
 from examsrv.proctoring.seat_rules import SeatState
@@ -47,6 +50,7 @@ from examsrv.web.pages_sittings_candidate import attempt_url
 from examsrv.web.seat_live import (
     attempt_channel,
     connected_seats,
+    publish_seat,
     seat_rows,
     sitting_channel,
 )
@@ -165,8 +169,6 @@ class _Console:
 
         def seats() -> list[tuple[int, str, int]]:
             with session_scope(c.engine) as s:
-                from sqlmodel import col, select
-
                 rows = s.exec(
                     select(Seat.id, Seat.attempt_kind, Seat.attempt_id)
                     .where(Seat.sitting_id == self.sitting_id)
@@ -239,8 +241,6 @@ class _Console:
             if action == "close":
                 close(s, sitting, now=now, actor=actor)
                 return []
-            from sqlmodel import select
-
             if seat_id is None:
                 seats = list(s.exec(select(Seat).where(Seat.sitting_id == self.sitting_id)))
             else:
@@ -298,8 +298,6 @@ class _Console:
     async def _announce(
         self, action: str, changed: list[tuple[int, str, int]], *, everyone: bool = False
     ) -> None:
-        from examsrv.web.seat_live import publish_seat
-
         channel = sitting_channel(self.sitting_id)
         if action == "start" and changed:
             await self.c.bus.publish(
@@ -425,8 +423,6 @@ async def _tell_state(ws: WebSocket, c: AppContext, seat_id: int) -> bool:
     seat = await run_in_threadpool(load)
     if seat is None:
         return True
-    from examsrv.persistence.sittings import state_of
-
     state = state_of(seat)
     if state == SeatState.VOIDED:
         await ws.send_text(_json({"type": "voided", "reason": seat.void_reason}))
@@ -446,8 +442,6 @@ async def _tell_state(ws: WebSocket, c: AppContext, seat_id: int) -> bool:
 def log_candidate_proctor_message(c: AppContext, username: str, attempt_id: int, kind: str) -> None:
     """A candidate's socket sent a proctor's message: refused, and kept in the audit log."""
     with session_scope(c.engine) as s:
-        from examsrv.persistence.sittings import seat_for_attempt
-
         seat = seat_for_attempt(s, kind, attempt_id)
         detail = {"attempt_kind": kind, "attempt": attempt_id}
         if seat is not None:  # audit() adds the attempt to the detail itself

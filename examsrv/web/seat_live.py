@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from examsrv.persistence.case_tables import CaseAttempt
 from examsrv.persistence.case_tests import aware
 from examsrv.persistence.engine import session_scope
-from examsrv.persistence.models import Employee, TrialAttempt
+from examsrv.persistence.models import Employee, TrialAnswer, TrialAttempt
 from examsrv.persistence.sitting_tables import Seat, Sitting, SittingTest
 from examsrv.persistence.sittings import (
     answered_counts,
@@ -35,6 +35,7 @@ from examsrv.persistence.sittings import (
     seat_for_attempt,
     state_of,
 )
+from examsrv.proctoring.integrity import SimilarPair, similar_pairs
 from examsrv.proctoring.pause_clock import remaining_ms
 from examsrv.web.context import AppContext
 from examsrv.web.live_bus import LiveBus
@@ -316,13 +317,10 @@ async def publish_seat(c: AppContext, seat_id: int) -> None:
     )
 
 
-def similar_in_sitting(c: AppContext, sitting_id: int, seat_id: int) -> list[tuple[int, Any]]:
+def similar_in_sitting(
+    c: AppContext, sitting_id: int, seat_id: int
+) -> list[tuple[int, SimilarPair]]:
     """Pairs of this seat with others of its sitting whose lookup answers agree suspiciously."""
-    from sqlmodel import col, select
-
-    from examsrv.persistence.models import TrialAnswer
-    from examsrv.proctoring.integrity import similar_pairs
-
     with session_scope(c.engine) as s:
         seats = s.exec(
             select(Seat.id, Seat.attempt_id)
