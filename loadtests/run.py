@@ -64,6 +64,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--start-window-s", type=float, default=10.0, help="exam-start: spawn window.")
     p.add_argument("--warmup-s", type=float, default=5.0, help="Excluded after the ramp.")
     p.add_argument("--workers", type=int, default=1, help="examsrv worker processes.")
+    p.add_argument(
+        "--redis",
+        default="",
+        help="EXAMSRV_REDIS_URL for the server (live events shared by --workers > 1).",
+    )
     p.add_argument("--locust-processes", type=int, default=1, help="Locust processes.")
     p.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument(
@@ -238,6 +243,8 @@ def run(plan: Plan, report: dict[str, Any]) -> None:
             "EXAMSRV_DATABASE_URL": db.url,
             "EXAMSRV_SECRET_KEY": plan.secret_key,
         }
+        if args.redis:
+            env["EXAMSRV_REDIS_URL"] = args.redis
         server = examsrv_service(free_port(), plan.out / "examsrv.log", env, args.workers)
         server.cwd = plan.work
         services.append(server)

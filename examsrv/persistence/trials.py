@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -91,13 +91,31 @@ def recent_task_ids(session: Session, employee_id: int, attempts: int) -> set[in
     return {task_id for form in rows for task_id in form}
 
 
+_task = Task.__table__  # type: ignore[attr-defined]
+_article = Article.__table__  # type: ignore[attr-defined]
+_POOL = (
+    select(_task.c.id, _article.c.category)
+    .join(_article, _article.c.id == _task.c.article_id)
+    .where(_task.c.active)
+)
+_pool_tasks: dict[tuple[int, str], PoolTask] = {}  # one immutable PoolTask per (id, category)
+
+
 def task_pool(session: Session) -> list[PoolTask]:
-    rows = session.exec(
-        select(Task.id, Article.category)
-        .join(Article, col(Task.article_id) == col(Article.id))
-        .where(Task.active == True)  # noqa: E712  (SQL comparison)
-    ).all()
-    return [PoolTask(task_id=tid, category=cat) for tid, cat in rows if tid is not None]
+    """Every task that may be drawn, read at each start so a retired task is never drawn.
+
+    Read with SQLAlchemy Core on the session's connection: the pool is a few hundred
+    rows read by every start, and the ORM's result handling cost three times the query
+    (about 1 ms of CPU per start, measured with ``loadtests/start_cost.py``).
+    """
+    pool = []
+    for task_id, category in session.connection().execute(_POOL):
+        key = (task_id, category)
+        task = _pool_tasks.get(key)
+        if task is None:
+            task = _pool_tasks[key] = PoolTask(task_id=task_id, category=category)
+        pool.append(task)
+    return pool
 
 
 def start_attempt(
@@ -131,6 +149,65 @@ def start_attempt(
         AuditEvent(at=now, kind="trial_started", attempt_id=attempt.id, detail={"seed": seed})
     )
     return attempt
+
+
+_VERSIONS = select(_task.c.id, _task.c.version).where(
+    _task.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def task_versions(session: Session, ids: list[int]) -> dict[int, int]:
+    """The current version of each task in ``ids`` (Core: read at every connection)."""
+    rows = session.connection().execute(_VERSIONS, {"ids": ids})
+    return {task_id: version for task_id, version in rows}
+
+
+def refresh_progress(session: Session, attempt: TrialAttempt) -> None:
+    """Re-read what a connection changes on ``attempt`` (status, connections, the clock
+    carried over), without re-reading its form and policy, which never change."""
+    table = TrialAttempt.__table__  # type: ignore[attr-defined]
+    row = (
+        session.connection()
+        .execute(
+            select(table.c.status, table.c.connections, table.c.carry_seq, table.c.carry_ms)
+            .where(table.c.id == attempt.id)
+        )
+        .one()
+    )
+    attempt.status = row.status
+    attempt.connections, attempt.carry_seq, attempt.carry_ms = (
+        row.connections,
+        row.carry_seq,
+        row.carry_ms,
+    )
+
+
+def record_connection_event(
+    session: Session,
+    attempt_id: int,
+    *,
+    kind: str,
+    now: datetime,
+    actor: str,
+    detail: dict[str, Any],
+    values: dict[str, Any],
+) -> None:
+    """One audit event of a trial connection and what it changes on the attempt.
+
+    ``values`` are columns of ``trial_attempt`` to set (an empty dict sets nothing);
+    ``connections`` in it is taken as an increment. Written with Core: it happens at
+    every connection and every disconnection, on the path to the first task.
+    """
+    table = TrialAttempt.__table__  # type: ignore[attr-defined]
+    changes = dict(values)
+    if "connections" in changes:
+        changes["connections"] = table.c.connections + changes["connections"]
+    if changes:
+        session.connection().execute(update(table).where(table.c.id == attempt_id).values(changes))
+    session.connection().execute(
+        insert(AuditEvent.__table__),  # type: ignore[attr-defined]
+        {"at": now, "kind": kind, "attempt_id": attempt_id, "actor": actor, "detail": detail},
+    )
 
 
 def tasks_by_id(session: Session, ids: list[int]) -> dict[int, Task]:

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -32,7 +32,14 @@ from examsrv.persistence.knowledge import task_spec
 from examsrv.persistence.models import AttemptStatus, Role, Task, TrialAttempt
 from examsrv.persistence.sitting_tables import SittingTest
 from examsrv.persistence.sittings import mark_finished, result_released
-from examsrv.persistence.trials import answers_of, finish_attempt, record_event, tasks_by_id
+from examsrv.persistence.trials import (
+    answers_of,
+    finish_attempt,
+    record_connection_event,
+    refresh_progress,
+    task_versions,
+    tasks_by_id,
+)
 from examsrv.proctoring.integrity import CLIENT_SIGNALS, Signal, too_fast
 from examsrv.timing.trial_session import (
     NS_PER_MS,
@@ -93,8 +100,8 @@ def _load_progress(c: AppContext, loaded: _Loaded) -> _Loaded:
     """Once the connection holds the attempt: its tasks and the answers saved so far,
     read after any earlier connection has written where its clock stood."""
     with session_scope(c.engine) as s:
-        attempt = s.get(TrialAttempt, loaded.attempt.id)
-        assert attempt is not None
+        attempt = loaded.attempt
+        refresh_progress(s, attempt)
         answered = [
             AnswerRecord(a.seq, a.task_id, a.given, a.correct, a.raw_ms, a.network_ms, a.resumed)
             for a in answers_of(s, attempt.id or 0)
@@ -109,7 +116,7 @@ def _tasks(c: AppContext, s: Session, ids: list[int]) -> dict[int, Task]:
     Every candidate of a sitting connects at once with tasks from the same bank; reading
     100 whole rows per connection was the biggest share of starting a room.
     """
-    versions = dict(s.exec(select(Task.id, Task.version).where(col(Task.id).in_(ids))).all())
+    versions = task_versions(s, ids)
     cache = c.task_rows
     stale = [i for i in ids if i not in cache or cache[i].version != versions.get(i)]
     if stale:
@@ -265,26 +272,24 @@ class _Connection:
         self.claim: tuple[str, str] = ("", "")
 
     def log_event(self, kind: str, **detail: Any) -> None:
+        values: dict[str, Any] = {}
+        if kind == "connected":
+            values["connections"] = 1
+            if self.session.rtt_min_ms is not None:
+                values["rtt_min_ms"] = self.session.rtt_min_ms
+        elif kind == "disconnected":
+            seq = self.session.current_seq
+            values["carry_seq"] = seq
+            values["carry_ms"] = self.session.accrued_ms(seq) if seq is not None else 0.0
         with session_scope(self.c.engine) as s:
-            attempt = s.get(TrialAttempt, self.attempt_id)
-            if kind == "connected" and attempt is not None:
-                attempt.connections += 1
-                rtt = self.session.rtt_min_ms
-                if rtt is not None:
-                    attempt.rtt_min_ms = rtt
-                s.add(attempt)
-            elif kind == "disconnected" and attempt is not None:
-                seq = self.session.current_seq
-                attempt.carry_seq = seq
-                attempt.carry_ms = self.session.accrued_ms(seq) if seq is not None else 0.0
-                s.add(attempt)
-            record_event(
+            record_connection_event(
                 s,
+                self.attempt_id,
                 kind=kind,
                 now=self.c.clock.now(),
-                attempt_id=self.attempt_id,
                 actor=self.username,
                 detail={"connection": self.conn_id, **detail},
+                values=values,
             )
 
     async def run(self) -> None:
