@@ -41,6 +41,7 @@ from examsrv.web.proctor_socket import ACTIONS as PROCTOR_ACTIONS
 from examsrv.web.proctor_socket import log_candidate_proctor_message
 from examsrv.web.seat_live import (
     SeatControl,
+    StoppableReceiver,
     attempt_channel,
     claim_attempt,
     claim_key,
@@ -49,7 +50,6 @@ from examsrv.web.seat_live import (
     log_signal,
     publish_seat,
     publish_signal,
-    receive_or_stop,
     run_to_the_end,
     sitting_channel,
 )
@@ -189,7 +189,7 @@ class _Session:
         self.username = ""
         self.claim: tuple[str, str] = ("", "")
         self.moves_at_start = 0
-        self.stop = asyncio.Event()
+        self.receiver = StoppableReceiver(ws)
         self.lock = asyncio.Lock()
         self.ended = False
         self.last_signal: dict[str, float] = {}
@@ -247,7 +247,7 @@ class _Session:
                     await task
 
     async def _receive(self) -> str:
-        return await receive_or_stop(self.ws, self.stop)
+        return await self.receiver.receive()
 
     async def _keep_claim(self) -> None:
         await keep_claim(self.c.bus, *self.claim)
@@ -258,7 +258,7 @@ class _Session:
         self.ended = True
         with contextlib.suppress(Exception):
             await self.ws.close(code=code, reason=reason)
-        self.stop.set()
+        self.receiver.stop()
 
     def _paused_frame(self, reason: str) -> str:
         with i18n.use_locale(self.frames.locale):

@@ -11,7 +11,6 @@ which every console of that sitting follows, on whichever process it is.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -64,24 +63,37 @@ async def claim_attempt(c: AppContext, key: str, token: str) -> bool:
     return True
 
 
-async def receive_or_stop(ws: WebSocket, stop: asyncio.Event) -> str:
-    """The next text frame, or WebSocketDisconnect once ``stop`` is set.
+class StoppableReceiver:
+    """A connection's reads, which ``stop`` ends from elsewhere with WebSocketDisconnect.
 
     A proctor's move or void closes a connection from the server side; the old machine
-    may never answer the close, so its pending read is abandoned rather than awaited.
+    may never answer the close, so its pending read is cancelled rather than awaited.
+    One task per read and nothing else: this is on the path of every answer.
     """
-    if stop.is_set():
-        raise WebSocketDisconnect(1000)
-    receive = asyncio.ensure_future(ws.receive_text())
-    stopped = asyncio.ensure_future(stop.wait())
-    done, _pending = await asyncio.wait({receive, stopped}, return_when=asyncio.FIRST_COMPLETED)
-    stopped.cancel()
-    if receive in done:
-        return receive.result()
-    receive.cancel()
-    with contextlib.suppress(BaseException):
-        await receive
-    raise WebSocketDisconnect(1000)
+
+    def __init__(self, ws: WebSocket) -> None:
+        self.ws = ws
+        self.stopped = False
+        self._pending: asyncio.Future[str] | None = None
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self._pending is not None:
+            self._pending.cancel()  # a read already completed keeps its frame
+
+    async def receive(self) -> str:
+        if self.stopped:
+            raise WebSocketDisconnect(1000)
+        pending = self._pending = asyncio.ensure_future(self.ws.receive_text())
+        try:
+            return await pending
+        except asyncio.CancelledError:
+            this = asyncio.current_task()
+            if self.stopped and (this is None or not this.cancelling()):
+                raise WebSocketDisconnect(1000) from None
+            raise  # the handler itself is being cancelled
+        finally:
+            self._pending = None
 
 
 async def keep_claim(bus: LiveBus, key: str, token: str) -> None:

@@ -53,6 +53,7 @@ from examsrv.web.proctor_socket import ACTIONS as PROCTOR_ACTIONS
 from examsrv.web.proctor_socket import log_candidate_proctor_message
 from examsrv.web.seat_live import (
     SeatControl,
+    StoppableReceiver,
     attempt_channel,
     claim_attempt,
     claim_key,
@@ -63,7 +64,6 @@ from examsrv.web.seat_live import (
     log_signal,
     publish_seat,
     publish_signal,
-    receive_or_stop,
     run_to_the_end,
     similar_in_sitting,
     sitting_channel,
@@ -267,7 +267,7 @@ class _Connection:
         self.max_ms = self.base_max_ms
         self.control: SeatControl | None = None
         self.moves_at_start = 0
-        self.stop = asyncio.Event()
+        self.receiver = StoppableReceiver(ws)
         self.last_signal: dict[str, int] = {}
         self.claim: tuple[str, str] = ("", "")
 
@@ -392,10 +392,10 @@ class _Connection:
     async def _close(self, reason: str, code: int) -> None:
         with contextlib.suppress(Exception):
             await self.ws.close(code=code, reason=reason)
-        self.stop.set()  # ends the receive loop even if the old machine never answers
+        self.receiver.stop()  # ends the receive loop even if the old machine never answers
 
     async def _receive(self) -> str:
-        return await receive_or_stop(self.ws, self.stop)
+        return await self.receiver.receive()
 
     async def _signal(self, kind: str, detail: dict[str, Any]) -> None:
         """Log an integrity signal and show it to the proctor (only within a sitting)."""
