@@ -502,7 +502,11 @@ def mark_finished(session: Session, kind: str, attempt_id: int, *, now: datetime
 
 def result_released(session: Session, kind: str, attempt_id: int) -> bool:
     """May the candidate see this attempt's result? Always, outside a sitting."""
-    seat = seat_for_attempt(session, kind, attempt_id)
+    return seat_result_released(session, seat_for_attempt(session, kind, attempt_id))
+
+
+def seat_result_released(session: Session, seat: Seat | None) -> bool:
+    """``result_released`` for the attempt of ``seat`` (None: not in a sitting)."""
     if seat is None:
         return True
     sitting = session.get(Sitting, seat.sitting_id)

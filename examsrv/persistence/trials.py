@@ -169,8 +169,9 @@ def refresh_progress(session: Session, attempt: TrialAttempt) -> None:
     row = (
         session.connection()
         .execute(
-            select(table.c.status, table.c.connections, table.c.carry_seq, table.c.carry_ms)
-            .where(table.c.id == attempt.id)
+            select(table.c.status, table.c.connections, table.c.carry_seq, table.c.carry_ms).where(
+                table.c.id == attempt.id
+            )
         )
         .one()
     )
@@ -225,6 +226,17 @@ def answers_of(session: Session, attempt_id: int) -> list[TrialAnswer]:
     )
 
 
+def answer_timings(session: Session, attempt_id: int) -> list[TaskTiming]:
+    """What grading needs of an attempt's answers, in order (Core: read at every finish)."""
+    table = TrialAnswer.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        select(table.c.seq, table.c.raw_ms, table.c.network_ms, table.c.correct)
+        .where(table.c.attempt_id == attempt_id)
+        .order_by(table.c.seq)
+    )
+    return [TaskTiming(seq, raw, network, correct) for seq, raw, network, correct in rows]
+
+
 def finish_attempt(
     session: Session, attempt_id: int, *, status: AttemptStatus, now: datetime
 ) -> TrialGrade:
@@ -232,8 +244,7 @@ def finish_attempt(
     attempt = session.get(TrialAttempt, attempt_id)
     if attempt is None:
         raise LookupError(attempt_id)
-    answers = answers_of(session, attempt_id)
-    timings = [TaskTiming(a.seq, a.raw_ms, a.network_ms, a.correct) for a in answers]
+    timings = answer_timings(session, attempt_id)
     grade = grade_trial(timings, policy_from_snapshot(attempt.policy))
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return grade  # already finished by an earlier call: nothing is recorded twice

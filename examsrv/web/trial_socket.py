@@ -31,7 +31,7 @@ from examsrv.persistence.engine import session_scope
 from examsrv.persistence.knowledge import task_spec
 from examsrv.persistence.models import AttemptStatus, Role, Task, TrialAttempt
 from examsrv.persistence.sitting_tables import SittingTest
-from examsrv.persistence.sittings import mark_finished, result_released
+from examsrv.persistence.sittings import mark_finished, seat_result_released
 from examsrv.persistence.trials import (
     answers_of,
     finish_attempt,
@@ -561,8 +561,8 @@ class _Connection:
         with session_scope(self.c.engine) as s:
             now = self.c.clock.now()
             grade = finish_attempt(s, self.attempt_id, status=status, now=now)
-            mark_finished(s, SittingTest.LOOKUP, self.attempt_id, now=now)
-            released = result_released(s, SittingTest.LOOKUP, self.attempt_id)
+            seat = mark_finished(s, SittingTest.LOOKUP, self.attempt_id, now=now)
+            released = seat_result_released(s, seat)
             return grade_to_json(grade), released
 
     async def _client_signal(self, msg: dict[str, Any]) -> None:
