@@ -47,7 +47,17 @@ def main() -> None:
     show_default=True,
     help="Log every request (turn off on exam days to save CPU).",
 )
-def serve(host: str | None, port: int | None, workers: int, reload: bool, access_log: bool) -> None:
+@click.option(
+    "--ws",
+    "ws_impl",
+    type=click.Choice(["auto", "websockets", "websockets-sansio", "wsproto"]),
+    default="auto",
+    show_default=True,
+    help="uvicorn's websocket implementation (auto: websockets-sansio; see docs/performance.md).",
+)
+def serve(
+    host: str | None, port: int | None, workers: int, reload: bool, access_log: bool, ws_impl: str
+) -> None:
     """Serve examsrv over HTTP and websockets."""
     import uvicorn
 
@@ -61,6 +71,7 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool, access
         ws_max_size=64 * 1024,
         proxy_headers=True,
         access_log=access_log,
+        ws=ws_impl,
     )
 
 

@@ -120,6 +120,12 @@ def _phase_lines(r: dict[str, Any]) -> list[str]:
                 f"| {name} CPU mean / max, RSS max (window) | {u['cpu_percent_mean']} % / "
                 f"{u['cpu_percent_max']} % of a core, {u['rss_max_mb']} MB |"
             )
+    server = usage.get("server")
+    rate = r.get("answers_per_s_client")
+    if server and rate:
+        # CPU per answer hardly depends on what else runs: comparable between busy runs
+        per_answer_us = 1e6 * server["cpu_percent_mean"] / 100.0 / rate
+        lines.append(f"| server CPU per acknowledged answer | {per_answer_us:.0f} µs |")
     if "writer_batches" in r:
         lines.append(
             f"| writer commits (answers per commit) | {r['writer_batches']} "

@@ -69,6 +69,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="",
         help="EXAMSRV_REDIS_URL for the server (live events shared by --workers > 1).",
     )
+    p.add_argument(
+        "--ws",
+        choices=["auto", "websockets", "websockets-sansio", "wsproto"],
+        default="auto",
+        help="The server's websocket implementation (examsrv serve --ws).",
+    )
     p.add_argument("--locust-processes", type=int, default=1, help="Locust processes.")
     p.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument(
@@ -245,7 +251,7 @@ def run(plan: Plan, report: dict[str, Any]) -> None:
         }
         if args.redis:
             env["EXAMSRV_REDIS_URL"] = args.redis
-        server = examsrv_service(free_port(), plan.out / "examsrv.log", env, args.workers)
+        server = examsrv_service(free_port(), plan.out / "examsrv.log", env, args.workers, args.ws)
         server.cwd = plan.work
         services.append(server)
         server.start()

@@ -111,10 +111,14 @@ class Service:
             self.proc.wait()
 
 
-def examsrv_service(port: int, log_path: Path, env: dict[str, str], workers: int) -> Service:
+def examsrv_service(
+    port: int, log_path: Path, env: dict[str, str], workers: int, ws: str = "auto"
+) -> Service:
     argv = [str(BIN / "examsrv"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers > 1:
         argv += ["--workers", str(workers)]
+    if ws != "auto":
+        argv += ["--ws", ws]
     return Service("examsrv", argv, port, log_path, env, cwd=log_path.parent)
 
 
