@@ -478,6 +478,9 @@ class _Session:
             self.position = pos
             await run_in_threadpool(self._save_position)
             await self._send_case()
+            if self.control is not None:  # the console shows the case reached, live
+                with contextlib.suppress(Exception):
+                    await publish_seat(self.c, self.control.seat_id)
         elif kind == "listen":
             version, plays = _int(msg.get("version")), _int(msg.get("plays")) or 0
             seconds = msg.get("seconds", 0)

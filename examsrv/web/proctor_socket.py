@@ -143,18 +143,22 @@ class _Console:
 
     async def run(self) -> None:
         sub = await self.c.bus.subscribe(sitting_channel(self.sitting_id))
-        forward = asyncio.create_task(self._forward(sub))
+        forward: asyncio.Task[None] | None = None
         try:
+            # Events published while the snapshot is read wait in the subscription and
+            # follow the hello, so the console applies them on top of it, in order.
             await self.send(_json({"type": "hello", **await self.snapshot()}))
+            forward = asyncio.create_task(self._forward(sub))
             while True:
                 raw = await self.ws.receive_text()
                 await self._handle(raw)
         except WebSocketDisconnect:
             return
         finally:
-            forward.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await forward
+            if forward is not None:
+                forward.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await forward
             await self.c.bus.unsubscribe(sub)
 
     async def _forward(self, sub: Any) -> None:

@@ -381,11 +381,8 @@ def test_results_wait_for_the_proctor_s_release(
     assert page.status_code == 200 and "0/5" in page.text
 
 
-def test_a_paused_case_test_keeps_its_time_left_and_refuses_answers(
-    app_client: TestClient, engine: Engine, clock: FakeClock
-) -> None:
-    from examsrv.persistence.case_tables import CaseAttempt
-    from examsrv.persistence.case_tests import submit_due
+def make_case_sitting(engine: Engine, clock: FakeClock) -> tuple[int, int, int]:
+    """A level-1 case-test sitting with candidate 10003 checked in: (sitting, seat, attempt)."""
     from tests.case_fixtures import level_bank
 
     level_bank(engine, level=1)
@@ -417,7 +414,39 @@ def test_a_paused_case_test_keeps_its_time_left_and_refuses_answers(
             seed_source=random.Random(5),
         )
         s.commit()
-        sitting_id, seat_id, attempt = sitting.id or 0, seat.id or 0, seat.attempt_id or 0
+        return sitting.id or 0, seat.id or 0, seat.attempt_id or 0
+
+
+def test_the_console_sees_which_case_a_candidate_is_on(
+    app_client: TestClient, engine: Engine, clock: FakeClock
+) -> None:
+    sitting_id, seat_id, attempt = make_case_sitting(engine, clock)
+    with open_console(app_client, sitting_id) as console:
+        frames_until(console, "hello")
+        act(console, type="start")
+        login(app_client, "10003")
+        with app_client.websocket_connect(f"/ws/case-test/{attempt}") as ws:
+            assert ws.receive_json()["type"] == "hello"
+            assert ws.receive_json()["type"] == "case"
+            ws.send_json({"type": "goto", "position": 2})
+            case = ws.receive_json()
+            assert case["type"] == "case" and case["position"] == 2
+            # A signal is handled after the goto, so its frame marks how far to read.
+            ws.send_json({"type": "signal", "kind": "focus_lost"})
+            seen: list[dict[str, Any]] = []
+            while not seen or seen[-1]["type"] != "signal":
+                seen.append(console.receive_json())
+            rows = [f["row"] for f in seen if f["type"] == "seat"]
+            assert any(r["seat"] == seat_id and r["answered"] == 2 for r in rows), seen
+
+
+def test_a_paused_case_test_keeps_its_time_left_and_refuses_answers(
+    app_client: TestClient, engine: Engine, clock: FakeClock
+) -> None:
+    from examsrv.persistence.case_tables import CaseAttempt
+    from examsrv.persistence.case_tests import submit_due
+
+    sitting_id, seat_id, attempt = make_case_sitting(engine, clock)
     with open_console(app_client, sitting_id) as console:
         frames_until(console, "hello")
         act(console, type="start")
