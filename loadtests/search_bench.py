@@ -14,9 +14,12 @@ highlighting, parsing and the rest; ``--profile`` adds a cProfile of a third pas
 
 Every result is checked against a brute-force scan of the folded (NFKC, casefold) articles,
 written from the query grammar in ``itembank/search_text.py``: each returned article must
-contain the query, and each page must hold ``min(limit, matching articles)`` hits (no false
-negatives). For a sample of queries with more matches than a page, the whole result set
-(``limit`` raised to the number of matches) is compared with the scan.
+contain the query, each page must hold ``min(limit, matching articles)`` hits (no false
+negatives), and a result must say it is capped exactly when more than ``SEARCH_CAP`` articles
+match. Every page of a query with at most ``SEARCH_CAP`` matches is compared, in order, with
+ranking every match in one statement (bm25 or ``ts_rank``, ties by id: the ranking before the
+cap). For a sample of queries with more matches than a page but at most ``SEARCH_CAP``, the
+whole result set (``limit`` raised to the number of matches) is compared with the scan.
 
 The report goes to ``loadtests/reports/search-<timestamp>/report.md`` (and ``report.json``)
 and is printed. The exit status is 1 when a check fails; speed never changes it.
@@ -61,7 +64,7 @@ from examsrv.itembank import search_text
 from examsrv.itembank.specs import ArticleSpec
 from examsrv.persistence import knowledge
 from examsrv.persistence.engine import session_scope
-from examsrv.persistence.knowledge import SearchHit, apply_bank, search_articles
+from examsrv.persistence.knowledge import SEARCH_CAP, SearchHit, apply_bank, search_articles
 from examsrv.persistence.migrate import upgrade
 from examsrv.web.kb_search import PAGE
 from loadtests.database import create_database
@@ -299,6 +302,7 @@ class Sample:
     ns: int
     keys: tuple[str, ...]  # of the hits, best first
     unmarked: int  # hits with nothing highlighted
+    capped: bool = False  # the result said more than SEARCH_CAP articles match
     matches: set[str] = field(default_factory=set)
 
 
@@ -367,10 +371,11 @@ def timed_pass(engine: Engine, queries: Sequence[Query], limit: int) -> list[Sam
         with Session(engine) as session:
             session.connection()  # check a connection out of the pool before the clock starts
             start = clock()
-            hits = search_articles(session, query.text, limit=limit)
+            result = search_articles(session, query.text, limit=limit)
             ns = clock() - start
-        keys = tuple(h.key for h in hits)
-        samples.append(Sample(query, ns, keys, sum(not _marked(h) for h in hits)))
+        keys = tuple(h.key for h in result.hits)
+        unmarked = sum(not _marked(h) for h in result.hits)
+        samples.append(Sample(query, ns, keys, unmarked, result.capped))
     return samples
 
 
@@ -477,12 +482,22 @@ class Checks:
     short_pages: int = 0
     full_sets_checked: int = 0
     full_set_mismatches: int = 0
+    cap_flags_checked: int = 0
+    cap_flags_wrong: int = 0
+    ranked_pages_checked: int = 0
+    ranking_differences: int = 0
     unmarked_hits: int = 0
     failures: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
-        return self.false_positives + self.short_pages + self.full_set_mismatches
+        return (
+            self.false_positives
+            + self.short_pages
+            + self.full_set_mismatches
+            + self.cap_flags_wrong
+            + self.ranking_differences
+        )
 
     def fail(self, message: str) -> None:
         if len(self.failures) < 30:
@@ -507,6 +522,64 @@ def check_page(
         )
 
 
+def check_cap_flag(checks: Checks, query: Query, capped: bool, matches: set[str]) -> None:
+    """A result is capped exactly when more than ``SEARCH_CAP`` articles match."""
+    checks.cap_flags_checked += 1
+    if capped != (len(matches) > SEARCH_CAP):
+        checks.cap_flags_wrong += 1
+        checks.fail(
+            f"{query.kind} {query.text!r}: capped={capped} with {len(matches)} matching articles "
+            f"(cap {SEARCH_CAP})"
+        )
+
+
+def ranking_before_the_cap(session: Session, q: str, limit: int) -> list[str]:
+    """Article keys of ``q``'s first ``limit`` hits, ranking every match in one statement.
+
+    This is how ``search_articles`` ranked before it had a cap (bm25 or the sum of ``ts_rank``
+    over both columns, ties by id); it is the reference for queries with at most
+    ``SEARCH_CAP`` matches, which must still be ranked exactly so.
+    """
+    query = search_text.parse_query(q)
+    if query is None:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        sql = (
+            "SELECT a.key FROM article_fts JOIN article a ON a.id = article_fts.rowid "
+            "WHERE article_fts MATCH :match ORDER BY bm25(article_fts), a.id LIMIT :n"
+        )
+        return list(
+            session.execute(text(sql), {"match": search_text.to_fts5(query), "n": limit}).scalars()
+        )
+    where: list[str] = []
+    rank: list[str] = []
+    params: dict[str, object] = {"n": limit}
+    for column, tsquery in zip(("g1", "g2"), search_text.to_tsquery(query), strict=True):
+        if tsquery is not None:
+            where.append(f"s.{column} @@ to_tsquery('simple', :{column})")
+            rank.append(f"ts_rank(s.{column}, to_tsquery('simple', :{column}))")
+            params[column] = tsquery
+    sql = (
+        "SELECT a.key FROM article_search s JOIN article a ON a.id = s.article_id "  # noqa: S608
+        f"WHERE {' AND '.join(where)} ORDER BY {' + '.join(rank)} DESC, a.id LIMIT :n"
+    )
+    return list(session.execute(text(sql), params).scalars())
+
+
+def check_ranking(
+    checks: Checks, session: Session, query: Query, keys: Sequence[str], limit: int
+) -> None:
+    """The page of a query with at most ``SEARCH_CAP`` matches is ranked as before the cap."""
+    checks.ranked_pages_checked += 1
+    expected = ranking_before_the_cap(session, query.text, limit)
+    if list(keys) != expected:
+        checks.ranking_differences += 1
+        checks.fail(
+            f"{query.kind} {query.text!r}: page {list(keys)[:5]}…, ranking every match gives "
+            f"{expected[:5]}…"
+        )
+
+
 def check(
     engine: Engine,
     samples: Sequence[Sample],
@@ -519,14 +592,21 @@ def check(
     checks = Checks()
     for sample in samples:
         check_page(checks, sample.query, sample.keys, sample.matches, limit)
+        check_cap_flag(checks, sample.query, sample.capped, sample.matches)
         checks.unmarked_hits += sample.unmarked
-    larger = [s for s in samples if limit < len(s.matches) <= full_set_max]
+    with Session(engine) as session:
+        for sample in samples:
+            if 0 < len(sample.matches) <= SEARCH_CAP:
+                check_ranking(checks, session, sample.query, sample.keys, limit)
+    most = min(full_set_max, SEARCH_CAP)
+    larger = [s for s in samples if limit < len(s.matches) <= most]
     rng = random.Random(f"{seed}:full-sets")
     for sample in rng.sample(larger, min(full_sets, len(larger))):
         with Session(engine) as session:
-            hits = search_articles(session, sample.query.text, limit=len(sample.matches) + 1)
+            result = search_articles(session, sample.query.text, limit=len(sample.matches) + 1)
+            check_ranking(checks, session, sample.query, [h.key for h in result.hits], 10**6)
         checks.full_sets_checked += 1
-        found = [h.key for h in hits]
+        found = [h.key for h in result.hits]
         if len(found) != len(set(found)) or set(found) != sample.matches:
             checks.full_set_mismatches += 1
             checks.fail(
@@ -621,7 +701,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=200, help="Untimed queries first.")
     p.add_argument("--full-sets", type=int, default=200, help="Queries whose whole set is checked.")
     p.add_argument(
-        "--full-set-max", type=int, default=300, help="Most matches for a whole-set check."
+        "--full-set-max",
+        type=int,
+        default=SEARCH_CAP,
+        help=f"Most matches for a whole-set check (at most the ranking cap, {SEARCH_CAP}).",
     )
     p.add_argument("--no-breakdown", action="store_true", help="Skip the instrumented pass.")
     p.add_argument("--profile", action="store_true", help="cProfile one more pass.")
@@ -750,6 +833,10 @@ def measure(
         "short_pages": checks.short_pages,
         "full_sets_checked": checks.full_sets_checked,
         "full_set_mismatches": checks.full_set_mismatches,
+        "cap_flags_checked": checks.cap_flags_checked,
+        "cap_flags_wrong": checks.cap_flags_wrong,
+        "ranked_pages_checked": checks.ranked_pages_checked,
+        "ranking_differences": checks.ranking_differences,
         "unmarked_hits": checks.unmarked_hits,
         "failed": checks.failed,
         "failures": checks.failures,
@@ -779,6 +866,7 @@ def latency_table(samples: Sequence[Sample], limit: int) -> dict[str, dict[str, 
                 "hits_mean": round(statistics.fmean(len(s.keys) for s in group), 2),
                 "full_pages": sum(len(s.keys) >= limit for s in group),
                 "no_hits": sum(not s.keys for s in group),
+                "capped": sum(s.capped for s in group),
                 "matches_p50": int(percentile(matches, 50)),
                 "matches_max": matches[-1],
             }
@@ -885,9 +973,12 @@ def render(report: dict[str, Any]) -> str:
         "",
         "## Latency by kind",
         "",
+        f"Capped: results of queries matching more than {report['cap']} articles, whose page is "
+        "the first matches by id, unranked.",
+        "",
         "| kind | n | p50 | p90 | p99 | max | mean | hits/query | full pages | no hits "
-        "| matching articles p50 / max |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| capped | matching articles p50 / max |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for kind, row in report["latency_ms"].items():
         if not row.get("count"):
@@ -896,7 +987,7 @@ def render(report: dict[str, Any]) -> str:
         lines.append(
             f"| {name} | {row['count']} | {_ms(row['p50'])} | {_ms(row['p90'])} | "
             f"**{_ms(row['p99'])}** | {_ms(row['max'])} | {_ms(row['mean'])} | "
-            f"{row['hits_mean']} | {row['full_pages']} | {row['no_hits']} | "
+            f"{row['hits_mean']} | {row['full_pages']} | {row['no_hits']} | {row['capped']} | "
             f"{row['matches_p50']:,} / {row['matches_max']:,} |"
         )
     lines += [
@@ -950,9 +1041,14 @@ def render(report: dict[str, Any]) -> str:
         f"{c['results_checked']:,} results",
         f"- pages with fewer hits than min(limit, matching articles): **{c['short_pages']}** of "
         f"{c['pages_checked']:,} queries",
-        f"- whole result sets compared (limit < matching ≤ {cfg['full_set_max']}, limit raised "
-        f"to the number of matches): {c['full_sets_checked']}, differing: "
-        f"**{c['full_set_mismatches']}**",
+        f"- results marked capped when at most {report['cap']} articles match, or not marked "
+        f"when more do: **{c['cap_flags_wrong']}** of {c['cap_flags_checked']:,}",
+        f"- ranked pages (at most {report['cap']} matching) that differ from ranking every match "
+        f"in one statement: **{c['ranking_differences']}** of {c['ranked_pages_checked']:,} "
+        "(whole sets included)",
+        f"- whole result sets compared (limit < matching ≤ "
+        f"{min(cfg['full_set_max'], report['cap'])}, limit raised to the number of matches): "
+        f"{c['full_sets_checked']}, differing: **{c['full_set_mismatches']}**",
         f"- hits with nothing highlighted in title, snippet or key facts: {c['unmarked_hits']}",
         "",
     ]
@@ -1000,6 +1096,7 @@ def main(argv: list[str] | None = None) -> int:
             "packages": {p: version(p) for p in ("sqlalchemy", "psycopg", "sqlmodel")},
         },
         "config": {k: v for k, v in vars(args).items() if k != "out"},
+        "cap": SEARCH_CAP,
     }
     try:
         status = run(args, out, report)

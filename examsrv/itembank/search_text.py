@@ -174,39 +174,82 @@ def to_tsquery(query: SearchQuery) -> tuple[str | None, str | None]:
     return g1, g2
 
 
+# Compiled once; a phrase's own pattern holds only its escaped segments and separators.
+_WORD_CHAR_RE = re.compile(_WORD)
+_WORD_RUN_RE = re.compile(f"{_WORD}+")
+
+
+@dataclass(frozen=True, slots=True)
+class _PhraseMatcher:
+    """What a phrase matches in folded text (made by ``_phrase_pattern``)."""
+
+    pattern: re.Pattern[str]
+    whole_leading_word: bool
+    trailing_word: bool
+
+    def spans(self, folded: str) -> list[tuple[int, int]]:
+        """``(start, end)`` in ``folded`` of every match, left to right, not overlapping."""
+        found: list[tuple[int, int]] = []
+        search, pos = self.pattern.search, 0
+        while (m := search(folded, pos)) is not None:
+            start, end = m.span()
+            if self.whole_leading_word and start > 0 and _WORD_CHAR_RE.match(folded, start - 1):
+                pos = start + 1  # inside a longer word: look again from the next character
+                continue
+            if self.trailing_word and (word := _WORD_RUN_RE.match(folded, end)) is not None:
+                end = word.end()
+            found.append((start, end))
+            pos = end
+        return found
+
+
 @functools.lru_cache(maxsize=256)
-def _phrase_pattern(phrase: Phrase) -> re.Pattern[str]:
-    """What ``phrase`` matches in folded text: its segments, separators allowed between them."""
+def _phrase_pattern(phrase: Phrase) -> _PhraseMatcher:
+    """What ``phrase`` matches in folded text: its segments, separators allowed between them.
+
+    In ``g2``, a leading word must be a whole word (no letter or digit of a word before it) and
+    a trailing word is a prefix, so the match runs on to the end of that word.
+    """
     segments = _segments(phrase.text)
-    parts = [re.escape(segment) for _, segment in segments]
-    pattern = _SEPARATORS.join(parts)
-    if phrase.column == "g2" and not segments[0][0]:
-        pattern = f"(?<!{_WORD})" + pattern  # a leading word is a whole word
-    if phrase.column == "g2" and not segments[-1][0]:
-        pattern += f"{_WORD}*"  # a trailing word is a prefix: mark the whole word
-    return re.compile(pattern)
+    pattern = re.compile(_SEPARATORS.join(re.escape(segment) for _, segment in segments))
+    in_g2 = phrase.column == "g2"
+    return _PhraseMatcher(pattern, in_g2 and not segments[0][0], in_g2 and not segments[-1][0])
 
 
-def _folded_with_positions(text: str) -> tuple[str, list[int]]:
-    """``text`` folded character by character, and the original index of each folded char."""
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding one character at a time (``_fold``), filled as needed."""
+
+    def __missing__(self, codepoint: int) -> str:
+        folded = self[codepoint] = _fold(chr(codepoint))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded character by character, and the original index of each folded char.
+
+    The positions are None when every character folded to exactly one (the usual case): then a
+    folded index is the original one. No character folds to nothing, so equal lengths mean that.
+    """
     if text.isascii():
-        return text.lower(), list(range(len(text)))
-    folded: list[str] = []
+        return text.lower(), None
+    folded = text.translate(_FOLD_TABLE)
+    if len(folded) == len(text):
+        return folded, None
     positions: list[int] = []
     for i, char in enumerate(text):
-        piece = _fold(char)
-        folded.append(piece)
-        positions.extend([i] * len(piece))
-    return "".join(folded), positions
+        positions.extend([i] * len(_FOLD_TABLE[ord(char)]))
+    return folded, positions
 
 
 def _hit_spans(text: str, query: SearchQuery) -> list[tuple[int, int]]:
     folded, positions = _folded_with_positions(text)
-    spans = sorted(
-        (positions[m.start()], positions[m.end() - 1] + 1)
-        for phrase in query.phrases
-        for m in _phrase_pattern(phrase).finditer(folded)
-    )
+    found = [span for phrase in query.phrases for span in _phrase_pattern(phrase).spans(folded)]
+    if positions is not None:
+        found = [(positions[start], positions[end - 1] + 1) for start, end in found]
+    spans = sorted(found)
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from examsrv.i18n import gettext as _
 from examsrv.persistence.engine import session_scope
-from examsrv.persistence.knowledge import search_articles
+from examsrv.persistence.knowledge import SEARCH_CAP, search_articles
 from examsrv.persistence.models import Role
 from examsrv.persistence.trials import in_progress_attempt
 from examsrv.web.context import ctx
@@ -38,10 +38,12 @@ async def search(request: Request) -> Response:
                 if attempt is not None:
                     live = c.live.get(attempt.id or 0)
                     if live is None or live.connection_id is None:
-                        return {"q": q, "hits": [], "blocked": True}
-            return {"q": q, "hits": search_articles(s, q, limit=PAGE), "blocked": False}
+                        return {"q": q, "hits": [], "capped": False, "blocked": True}
+            found = search_articles(s, q, limit=PAGE)
+            return {"q": q, "hits": found.hits, "capped": found.capped, "blocked": False}
 
     data = await run_in_threadpool(run)
+    data["cap"] = SEARCH_CAP
     status = 409 if data["blocked"] else 200
     if data["blocked"]:
         data["message"] = _("Search is paused while the trial is disconnected.")

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 
 import psycopg
@@ -324,3 +326,116 @@ def test_highlight_segments_cover_the_text() -> None:
     segments = highlight(text, query)
     assert "".join(segment for segment, _ in segments) == text
     assert [segment for segment, hit in segments if hit] == ["ﬁle", "漫游"]
+
+
+# Known outputs of ``highlight`` (folding one character at a time, as before it used a
+# translate table): characters that fold to another width or case, to several characters
+# (ligatures, ß, İ, circled numbers), astral CJK, and words that start or end a phrase.
+HIGHLIGHTS = [
+    (
+        "volte 5g",
+        "ＶｏＬＴＥ和５Ｇ，VoLTE",
+        [("ＶｏＬＴＥ", True), ("和", False), ("５Ｇ", True), ("，", False), ("VoLTE", True)],
+    ),
+    (
+        "file",
+        "ﬁle、FILE、ﬁlename",
+        [("ﬁle", True), ("、", False), ("FILE", True), ("、", False), ("ﬁlename", True)],
+    ),
+    ("strasse", "Straße und STRASSE", [("Straße", True), (" und ", False), ("STRASSE", True)]),
+    ("ss", "ßẞ ss", [("ßẞ", True), (" ", False), ("ss", True)]),
+    ("𠀀𠀁", "甲𠀀𠀁乙𠀀", [("甲", False), ("𠀀𠀁", True), ("乙𠀀", False)]),
+    ("𠀀", "ß𠀀ß", [("ß", False), ("𠀀", True), ("ß", False)]),
+    # a leading word is whole: not after "1" nor after the "ss" of ß
+    (
+        "5g套餐",
+        "15G套餐、5G 套餐、ß5g套餐",
+        [("15G套餐、", False), ("5G 套餐", True), ("、ß5g套餐", False)],
+    ),
+    # a trailing word is a prefix and is marked to its end
+    (
+        "套餐5g",
+        "套餐5GB、套餐 5g卡、套餐15G",
+        [("套餐5GB", True), ("、", False), ("套餐 5g", True), ("卡、套餐15G", False)],
+    ),
+    # İ folds to i and a combining dot, which is no letter: "vol" after it starts a word
+    (
+        "vol 漫游",
+        "İvol、ﬁvolte、国际漫游",
+        [("İ", False), ("vol", True), ("、ﬁvolte、国际", False), ("漫游", True)],
+    ),
+    ("gb", "10GB、GB、ǅgb", [("10GB、", False), ("GB", True), ("、ǅgb", False)]),
+    ("10", "①⑩10、２０１０", [("①⑩10、２０１０", False)]),  # folds to 11010 and 2010
+    ("i", "İstanbul ı i", [("İ", True), ("stanbul ı ", False), ("i", True)]),
+]
+
+
+@pytest.mark.parametrize(("q", "text", "segments"), HIGHLIGHTS)
+def test_highlight_known_outputs(q: str, text: str, segments: list[tuple[str, bool]]) -> None:
+    query = parse_query(q)
+    assert query is not None
+    assert highlight(text, query) == segments
+
+
+def test_highlight_window_after_characters_that_fold_to_several() -> None:
+    query = parse_query("漫游")
+    assert query is not None
+    assert highlight("ßﬁ" * 5 + "国际漫游" + "乙" * 20, query, max_chars=10) == [
+        ("…", False),
+        ("国际", False),
+        ("漫游", True),
+        ("乙" * 6, False),
+        ("…", False),
+    ]
+
+
+_CJK = (
+    "[\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
+)
+_WORD = rf"(?:(?!{_CJK})[^\W_])"
+
+
+def reference_hits(text: str, query: SearchQuery) -> list[str]:
+    """The marked pieces of ``text``, found the slow, plain way: fold each character on its
+    own, then one regular expression per phrase with the word rules written into it."""
+    folded, positions = "", []
+    for i, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", char).casefold())
+        folded += piece
+        positions += [i] * len(piece)
+    spans = []
+    for phrase in query.phrases:
+        segments = re.findall(rf"{_CJK}+|{_WORD}+", phrase.text)
+        pattern = r"[\W_]*".join(map(re.escape, segments))
+        if phrase.column == "g2" and not re.match(_CJK, segments[0]):
+            pattern = rf"(?<!{_WORD})" + pattern
+        if phrase.column == "g2" and not re.match(_CJK, segments[-1]):
+            pattern += f"{_WORD}*"
+        spans += [
+            (positions[m.start()], positions[m.end() - 1] + 1) for m in re.finditer(pattern, folded)
+        ]
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(end, merged[-1][1])
+        else:
+            merged.append([start, end])
+    return [text[start:end] for start, end in merged]
+
+
+TRICKY = st.text(
+    alphabet=st.sampled_from(
+        [*"国际漫游套餐卡5gG1０ＶｏＬ ，-_ﬁﬃßẞİıǅΣσς①⑩\u0301\u3000", "𠀀", "𠀁", "ŉ", "㎏"]
+    ),
+    max_size=40,
+)
+
+
+@given(TRICKY, TRICKY)
+def test_highlight_marks_what_the_plain_way_finds(text: str, q: str) -> None:
+    query = parse_query(q)
+    if query is not None:
+        segments = highlight(text, query)
+        assert "".join(segment for segment, _ in segments) == text
+        assert [segment for segment, hit in segments if hit] == reference_hits(text, query)

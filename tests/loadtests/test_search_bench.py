@@ -18,6 +18,7 @@ import pytest
 
 from examsrv.itembank.specs import ArticleSpec
 from examsrv.persistence import knowledge
+from examsrv.persistence.knowledge import SEARCH_CAP
 from loadtests.database import PG_SERVER
 from loadtests.search_bench import (
     KINDS,
@@ -25,6 +26,7 @@ from loadtests.search_bench import (
     Corpus,
     Parts,
     Query,
+    check_cap_flag,
     check_page,
     draw_queries,
     instrumented,
@@ -81,6 +83,19 @@ def test_a_wrong_result_and_a_missing_one_are_both_caught() -> None:
     check_page(checks, query, ("KB-1",), {"KB-1", "KB-2"}, limit=1)  # a full page is enough
     assert checks.short_pages == 1
     assert checks.failed == 2 and len(checks.failures) == 2
+
+
+def test_a_wrong_capped_flag_is_caught() -> None:
+    checks = Checks()
+    query = Query("1 char", "费")
+    few = {f"KB-{i}" for i in range(SEARCH_CAP)}
+    many = few | {"KB-extra"}
+    check_cap_flag(checks, query, False, few)
+    check_cap_flag(checks, query, True, many)
+    assert checks.failed == 0 and checks.cap_flags_checked == 2
+    check_cap_flag(checks, query, True, few)  # exactly the cap: still ranked, not capped
+    check_cap_flag(checks, query, False, many)
+    assert checks.cap_flags_wrong == 2 and checks.failed == 2
 
 
 def test_the_query_mix_is_deterministic_and_has_every_kind() -> None:
@@ -146,9 +161,12 @@ def test_a_small_run_times_every_kind_and_finds_no_wrong_result(
             assert row["no_hits"] == row["count"]
         else:
             assert row["no_hits"] == 0 and row["hits_mean"] > 0, kind
+    assert latency["overall"]["capped"] > 0  # single characters match most of 300 articles
+    assert latency["overall"]["capped"] < latency["overall"]["count"]
     checks = report["checks"]
     assert checks["failed"] == 0, checks["failures"]
-    assert checks["pages_checked"] == 140
+    assert checks["pages_checked"] == checks["cap_flags_checked"] == 140
+    assert checks["ranked_pages_checked"] > checks["full_sets_checked"]
     assert checks["results_checked"] > 0
     assert checks["full_sets_checked"] > 0
     assert set(report["breakdown_ms"]) == {*KINDS, "overall"}
