@@ -16,7 +16,9 @@ import psycopg
 from sqlalchemy import Engine, select
 
 from examsrv.clock import SystemClock
+from examsrv.demo.case_loader import load_case_bank
 from examsrv.demo.knowledge_base import generate_articles, generate_tasks
+from examsrv.persistence.case_tables import CaseAnswer
 from examsrv.persistence.engine import make_engine, session_scope
 from examsrv.persistence.knowledge import apply_bank
 from examsrv.persistence.migrate import upgrade
@@ -98,3 +100,28 @@ def saved_answers(engine: Engine) -> list[SavedAnswer]:
 def _epoch(value: datetime) -> float:
     # SQLite hands back naive datetimes; every stored time is UTC.
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+
+
+@dataclass(frozen=True)
+class SavedCaseAnswer:
+    attempt: int
+    version: int
+    question: str
+    given: str
+
+
+def prepare_cases(engine: Engine) -> int:
+    """Load the demo case bank (``prepare`` loads none): every case approved and live.
+
+    12 test cases a level, enough for the default policy's 10; returns the number of cases.
+    """
+    return load_case_bank(engine, now=SystemClock().now())
+
+
+def saved_case_answers(engine: Engine) -> list[SavedCaseAnswer]:
+    """Every row of ``case_answer``."""
+    t = CaseAnswer.__table__  # type: ignore[attr-defined]
+    query = select(t.c.attempt_id, t.c.version_id, t.c.question_key, t.c.given)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [SavedCaseAnswer(int(a), int(v), str(q), str(g)) for a, v, q, g in rows]

@@ -17,6 +17,22 @@ Kinds of line (all times in nanoseconds unless the key ends in ``_s``):
 ``phase``    one step of starting a trial: ``name`` (``login``, ``start_to_first_task``…), ``ns``.
 ``resume``   a dropped connection: ``attempt``, ``ok``, ``down_ns``, ``answered`` (hello),
              ``pending`` (seq of an answer sent but not acknowledged, or ``null``).
+
+Written by the room's users (``loadtests/case_user.py``, ``loadtests/proctor_user.py``);
+readers of the kinds above ignore them:
+
+``case_answer``   one acknowledged case-test answer: ``attempt``, ``version``, ``question``,
+                  ``ack_ns`` (answer sent → ack read), ``at_s``.
+``case_saved_unacked``  an answer saved before a drop whose ack was lost: ``attempt``, ``key``.
+``case_end``      a case test handed in: ``attempt``, ``status``, ``submitted_by``, ``acked``,
+                  ``at_s``.
+``console_connect``  a proctor's console: ``proctor``, ``ns`` (handshake → hello), ``rows``.
+``console``       one console lag: ``proctor``, ``what`` (``update``: a candidate's progress;
+                  ``finish``: the end of their test), ``attempt_kind``, ``attempt``, ``seat``,
+                  ``progress``, ``lag_ns`` (candidate read its frame → console read the row;
+                  negative when the console was first), ``at_s``.
+``console_summary``  a proctor user at the end: ``frames`` (count by type), matched
+                  updates and finishes, acknowledged progress the console never showed.
 """
 
 from __future__ import annotations

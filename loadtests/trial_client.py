@@ -32,6 +32,7 @@ RECV_TIMEOUT_S = 30.0
 OPEN_TIMEOUT_S = 20.0
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _ATTEMPT = re.compile(r"/trial/(\d+)$")
+_CASE_ATTEMPT = re.compile(r"/case-test/(\d+)$")
 # What a dropped or refused connection raises: the server went away or is not back yet.
 CONNECTION_ERRORS = (ConnectionClosed, InvalidHandshake, OSError, TimeoutError, EOFError)
 
@@ -47,6 +48,17 @@ class Report(Protocol):
     ) -> None: ...
 
 
+class Observer(Protocol):
+    """Told of each acknowledged answer and of the end, with the time the frame was read.
+
+    The room's proctor users match these against what their consoles show.
+    """
+
+    def acked(self, kind: str, attempt: int, progress: int, read_ns: int) -> None: ...
+
+    def ended(self, kind: str, attempt: int, read_ns: int) -> None: ...
+
+
 class ProtocolError(Exception):
     """The server answered with an ``error`` frame or an unexpected frame or status."""
 
@@ -57,6 +69,7 @@ class Account:
     password: str
     cookie: str = ""  # a session cookie made in advance: no login needed
     csrf: str = ""  # the CSRF token inside that cookie's session
+    attempt: int = 0  # an attempt opened for this candidate in advance (a sitting's seat)
 
 
 class HttpSide:
@@ -129,6 +142,19 @@ class HttpSide:
             raise ProtocolError(f"start answered {response.status_code}")
         return int(match.group(1))
 
+    def start_case_test(self, level: int) -> int:
+        """Start (or find) a case test of ``level`` outside a sitting; its attempt id."""
+        response = self._request(
+            "POST",
+            "/case-test/start",
+            "POST /case-test/start",
+            data={"csrf_token": self.csrf, "level": str(level)},
+        )
+        match = _CASE_ATTEMPT.search(response.headers.get("location", ""))
+        if response.status_code != 303 or match is None:
+            raise ProtocolError(f"case-test start answered {response.status_code}")
+        return int(match.group(1))
+
     def close(self) -> None:
         self.http.close()
 
@@ -172,6 +198,7 @@ class TrialConversation:
         samples: SampleWriter,
         reconnect_for_s: float = 0.0,
         answer_text: str = "不清楚",
+        observer: Observer | None = None,
     ) -> None:
         self.ws_url = ws_url
         self.attempt_id = attempt_id
@@ -181,6 +208,7 @@ class TrialConversation:
         self.samples = samples
         self.reconnect_for_s = reconnect_for_s
         self.answer_text = answer_text
+        self.observer = observer
         self.pending: _Pending | None = None
         self.acked = 0
         self.reconnects = 0
@@ -279,6 +307,8 @@ class TrialConversation:
             elif kind == "error":
                 self._on_error(ws, msg)
             elif kind == "end":
+                if self.observer is not None:
+                    self.observer.ended("lookup", self.attempt_id, read_ns)
                 if self._last_ack_ns:
                     self.report("WS", "end", read_ns - self._last_ack_ns, len(raw), None)
                 return str(msg.get("status", "finished"))
@@ -330,6 +360,8 @@ class TrialConversation:
             server_raw_ms=float(raw_ms) if isinstance(raw_ms, int | float) else None,
         )
         self.report("WS", "answer", ack_ns, length, None)
+        if self.observer is not None and not msg.get("duplicate"):
+            self.observer.acked("lookup", self.attempt_id, pending.seq, read_ns)
 
     def _on_error(self, ws: ClientConnection, msg: dict[str, Any]) -> None:
         code = str(msg.get("code"))

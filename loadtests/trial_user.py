@@ -12,7 +12,9 @@ unrounded samples also go to ``--samples-dir`` for ``loadtests.run``'s report.
 - ``PacedEchoUser`` / ``UnpacedEchoUser``: the same against ``loadtests.echo_app``.
 
 Each examsrv user takes one candidate account from ``--accounts-file`` (JSON lines
-written by ``loadtests.run``); without it, the demo candidates 10001… are used.
+written by ``loadtests.run``); without it, the demo candidates 10001… are used. An
+account that names an ``attempt`` (a proctored sitting's seat, opened at check-in) takes
+that attempt instead of ``POST /trial/start``, once; then the user has nothing more to do.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from locust.exception import StopUser
 
 from examsrv.demo.loader import CANDIDATES, DEMO_PASSWORD
 from loadtests.samples import SampleWriter
-from loadtests.trial_client import Account, HttpSide, TrialConversation
+from loadtests.trial_client import Account, HttpSide, Observer, TrialConversation
 
 _account_lock = threading.Lock()
 _account_counter = itertools.count()
@@ -73,7 +75,14 @@ def _load_accounts(path: str) -> list[Account]:
     with open(path, "rb") as f:
         rows = [orjson.loads(line) for line in f if line.strip()]
     return [
-        Account(r["username"], r["password"], r.get("cookie", ""), r.get("csrf", "")) for r in rows
+        Account(
+            r["username"],
+            r["password"],
+            r.get("cookie", ""),
+            r.get("csrf", ""),
+            int(r.get("attempt") or 0),
+        )
+        for r in rows
     ]
 
 
@@ -108,6 +117,14 @@ class TrialUser(User):
         samples_dir = getattr(options, "samples_dir", "") if options else ""
         self.samples = SampleWriter(samples_dir or None, self.target)
         self.http: HttpSide | None = None
+        self.assigned_done = False  # the account's own attempt has been taken to its end
+
+    def observer(self) -> Observer | None:
+        """Who hears of each acknowledged answer (the room's console matching); none here."""
+        return None
+
+    def assigned_finished(self, attempt_id: int) -> None:
+        """The account's own attempt has ended (a hook for the room); nothing here."""
 
     def report(
         self,
@@ -148,13 +165,17 @@ class TrialUser(User):
         if not self.http.logged_in:
             self.samples.phase("login", self.http.login())
         started = time.perf_counter_ns()
-        attempt_id = self.http.start_attempt()
+        assigned = self.http.account.attempt
+        attempt_id = assigned or self.http.start_attempt()
         cookie = self.http.cookie()
         self.http.close()  # no idle keep-alive socket per user while the trial runs
         return attempt_id, cookie, started
 
     @task
     def take_trial(self) -> None:
+        if self.assigned_done:  # a seat's attempt is taken once; nothing else to start
+            time.sleep(1.0)
+            return
         try:
             attempt_id, cookie, started = self.begin_attempt()
         except Exception:  # already reported as a failed request
@@ -168,6 +189,7 @@ class TrialUser(User):
             report=self.report,
             samples=self.samples,
             reconnect_for_s=self.reconnect_s,
+            observer=self.observer(),
         )
         started_trial = time.perf_counter_ns()
         try:
@@ -177,6 +199,9 @@ class TrialUser(User):
             time.sleep(1.0)
             return
         self.report("WS", f"trial {outcome.status}", time.perf_counter_ns() - started_trial)
+        if self.http is not None and self.http.account.attempt:
+            self.assigned_done = True
+            self.assigned_finished(self.http.account.attempt)
 
 
 class PacedTrialUser(TrialUser):
