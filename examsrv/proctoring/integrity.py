@@ -8,7 +8,8 @@ it up, and two candidates of the same sitting whose answers agree suspiciously.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,6 +23,7 @@ class Signal(StrEnum):
 
 
 CLIENT_SIGNALS = frozenset({Signal.FOCUS_LOST, Signal.FULLSCREEN_EXIT, Signal.PASTE})
+MIN_IDENTICAL_WRONG = 3  # the same wrong answers two candidates must share to be flagged
 
 
 def too_fast(raw_ms: float, floor_ms: float) -> bool:
@@ -43,7 +45,7 @@ def similar_pairs(
     *,
     of_seat: int | None = None,
     min_shared: int = 8,
-    min_identical_wrong: int = 3,
+    min_identical_wrong: int = MIN_IDENTICAL_WRONG,
     min_agreement: float = 0.9,
 ) -> list[SimilarPair]:
     """Pairs of seats whose answers to the questions they share agree suspiciously.
@@ -56,16 +58,42 @@ def similar_pairs(
     rare). With ``of_seat`` only pairs including that seat are checked.
     """
     seats = sorted(answers)
+    if of_seat is None:
+        pairs = [(a, b) for i, a in enumerate(seats) for b in seats[i + 1 :]]
+    else:  # only the seat's own pairs: checked at each finish, so linear in the sitting
+        pairs = [(min(of_seat, b), max(of_seat, b)) for b in seats if b != of_seat]
+        pairs = pairs if of_seat in answers else []
     found: list[SimilarPair] = []
-    for i, a in enumerate(seats):
-        for b in seats[i + 1 :]:
-            if of_seat is not None and of_seat not in (a, b):
-                continue
-            shared = answers[a].keys() & answers[b].keys()
-            if len(shared) < min_shared:
-                continue
-            identical = [q for q in shared if answers[a][q][0] == answers[b][q][0]]
-            wrong = [q for q in identical if not answers[a][q][1]]
-            if len(wrong) >= min_identical_wrong and len(identical) >= min_agreement * len(shared):
-                found.append(SimilarPair(a, b, len(shared), len(identical), len(wrong)))
+    for a, b in pairs:
+        shared = answers[a].keys() & answers[b].keys()
+        if len(shared) < min_shared:
+            continue
+        identical = [q for q in shared if answers[a][q][0] == answers[b][q][0]]
+        wrong = [q for q in identical if not answers[a][q][1]]
+        if len(wrong) >= min_identical_wrong and len(identical) >= min_agreement * len(shared):
+            found.append(SimilarPair(a, b, len(shared), len(identical), len(wrong)))
     return found
+
+
+def normalise_answer(given: str) -> str:
+    """How answers are compared between candidates: spacing and case do not count."""
+    return " ".join(given.split()).casefold()
+
+
+def shared_mistakes(
+    mine: Mapping[int, tuple[str, bool]], theirs: Iterable[tuple[int, int, str]]
+) -> Counter[int]:
+    """For each other seat, how many of ``mine``'s wrong answers it gave too.
+
+    ``mine`` maps question → (normalised answer, correct); ``theirs`` holds (seat,
+    question, normalised answer) for the questions ``mine`` got wrong. A pair that
+    ``similar_pairs`` flags has at least ``MIN_IDENTICAL_WRONG`` of these (the same
+    answer to the same question is graded alike), so only seats reaching it need
+    their whole answers compared.
+    """
+    counts: Counter[int] = Counter()
+    for seat, question, answer in theirs:
+        own = mine.get(question)
+        if own is not None and not own[1] and own[0] == answer:
+            counts[seat] += 1
+    return counts

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -34,7 +34,13 @@ from examsrv.persistence.sittings import (
     seat_for_attempt,
     state_of,
 )
-from examsrv.proctoring.integrity import SimilarPair, similar_pairs
+from examsrv.proctoring.integrity import (
+    MIN_IDENTICAL_WRONG,
+    SimilarPair,
+    normalise_answer,
+    shared_mistakes,
+    similar_pairs,
+)
 from examsrv.proctoring.pause_clock import remaining_ms
 from examsrv.web.context import AppContext
 from examsrv.web.live_bus import LiveBus
@@ -332,22 +338,58 @@ async def publish_seat(c: AppContext, seat_id: int) -> None:
 def similar_in_sitting(
     c: AppContext, sitting_id: int, seat_id: int
 ) -> list[tuple[int, SimilarPair]]:
-    """Pairs of this seat with others of its sitting whose lookup answers agree suspiciously."""
+    """Pairs of this seat with others of its sitting whose lookup answers agree suspiciously.
+
+    Run at every finish, so it reads little: the seat's own answers, the others' answers
+    to the questions this seat got wrong, and the whole answers of only those seats that
+    share enough of its mistakes (``shared_mistakes``) — not every answer of the sitting.
+    """
+    seat = Seat.__table__  # type: ignore[attr-defined]
+    answer = TrialAnswer.__table__  # type: ignore[attr-defined]
+    in_sitting = (
+        select(seat.c.attempt_id, seat.c.id)
+        .where(seat.c.sitting_id == sitting_id)
+        .where(seat.c.attempt_kind == SittingTest.LOOKUP)
+        .where(seat.c.attempt_id.is_not(None))
+    )
     with session_scope(c.engine) as s:
-        seats = s.exec(
-            select(Seat.id, Seat.attempt_id)
-            .where(Seat.sitting_id == sitting_id)
-            .where(Seat.attempt_kind == SittingTest.LOOKUP)
-            .where(col(Seat.attempt_id).is_not(None))
-        ).all()
-        by_attempt = {int(a): int(sid) for sid, a in seats if sid is not None and a is not None}
-        answers: dict[int, dict[int, tuple[str, bool]]] = {sid: {} for sid in by_attempt.values()}
-        rows = s.exec(
-            select(
-                TrialAnswer.attempt_id, TrialAnswer.task_id, TrialAnswer.given, TrialAnswer.correct
-            ).where(col(TrialAnswer.attempt_id).in_(list(by_attempt)))
-        ).all()
-    for attempt_id, task_id, given, correct in rows:
-        answers[by_attempt[attempt_id]][task_id] = (" ".join(given.split()).casefold(), correct)
+        conn = s.connection()
+        by_attempt = {int(a): int(sid) for a, sid in conn.execute(in_sitting)}
+        own = [a for a, sid in by_attempt.items() if sid == seat_id]
+        if not own:
+            return []
+
+        def answers_of(attempts: list[int]) -> dict[int, dict[int, tuple[str, bool]]]:
+            found: dict[int, dict[int, tuple[str, bool]]] = {}
+            rows = conn.execute(
+                select(
+                    answer.c.attempt_id, answer.c.task_id, answer.c.given, answer.c.correct
+                ).where(answer.c.attempt_id.in_(attempts))
+            )
+            for attempt_id, task_id, given, correct in rows:
+                seat_answers = found.setdefault(by_attempt[attempt_id], {})
+                seat_answers[task_id] = (normalise_answer(given), bool(correct))
+            return found
+
+        mine = answers_of(own).get(seat_id, {})
+        wrong = [task for task, (_given, correct) in mine.items() if not correct]
+        if len(wrong) < MIN_IDENTICAL_WRONG:
+            return []
+        others = [a for a, sid in by_attempt.items() if sid != seat_id]
+        theirs = conn.execute(
+            select(answer.c.attempt_id, answer.c.task_id, answer.c.given)
+            .where(answer.c.attempt_id.in_(select(in_sitting.subquery().c.attempt_id)))
+            .where(answer.c.task_id.in_(wrong))
+        )
+        counts = shared_mistakes(
+            mine,
+            (
+                (by_attempt[a], task, normalise_answer(given))
+                for a, task, given in theirs
+                if by_attempt.get(a, seat_id) != seat_id
+            ),
+        )
+        suspects = [a for a in others if counts[by_attempt[a]] >= MIN_IDENTICAL_WRONG]
+        answers = {seat_id: mine, **answers_of(suspects)} if suspects else {seat_id: mine}
     pairs = similar_pairs(answers, of_seat=seat_id)
     return [(p.seat_b if p.seat_a == seat_id else p.seat_a, p) for p in pairs]

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from examsrv.proctoring.integrity import (
     CLIENT_SIGNALS,
+    MIN_IDENTICAL_WRONG,
     Signal,
     SimilarPair,
+    normalise_answer,
+    shared_mistakes,
     similar_pairs,
     too_fast,
 )
@@ -90,3 +97,60 @@ def test_of_seat_limits_the_pairs_checked_and_order_is_by_seat() -> None:
     assert [(p.seat_a, p.seat_b) for p in pairs(room, of_seat=3)] == [(1, 3), (2, 3)]
     assert pairs(room, of_seat=4) == []
     assert pairs({}) == [] and pairs({1: a}) == []
+
+
+def _random_sitting(rng: random.Random, seats: int) -> dict[int, Answers]:
+    """Seats answering random subsets of 30 questions from a few answers, right or wrong."""
+    sitting: dict[int, Answers] = {}
+    for seat in range(1, seats + 1):
+        questions = rng.sample(range(30), rng.randint(5, 20))
+        sheet: Answers = {}
+        for q in questions:
+            given = rng.choice(["A", "B", "C"])
+            sheet[q] = (given, given == "A")  # the same answer to a question is graded alike
+        sitting[seat] = sheet
+    cheat = dict(sitting[1])  # seat 2 copies seat 1: flagged whenever seat 1 erred enough
+    sitting[2] = cheat
+    return sitting
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**6), seats=st.integers(2, 12))
+def test_one_seat_s_pairs_are_those_of_the_whole_sitting_that_include_it(
+    seed: int, seats: int
+) -> None:
+    sitting = _random_sitting(random.Random(seed), seats)
+    everyone = similar_pairs(sitting, min_shared=3, min_agreement=0.6)
+    for seat in sitting:
+        own = similar_pairs(sitting, of_seat=seat, min_shared=3, min_agreement=0.6)
+        assert own == [p for p in everyone if seat in (p.seat_a, p.seat_b)]
+    assert similar_pairs(sitting, of_seat=99) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**6), seats=st.integers(2, 12))
+def test_every_flagged_pair_shares_enough_mistakes_to_be_a_suspect(seed: int, seats: int) -> None:
+    sitting = _random_sitting(random.Random(seed), seats)
+    for seat, mine in sitting.items():
+        wrong = {q for q, (_a, ok) in mine.items() if not ok}
+        theirs = [
+            (other, q, answers[q][0])
+            for other, answers in sitting.items()
+            if other != seat
+            for q in wrong & answers.keys()
+        ]
+        counts = shared_mistakes(mine, theirs)
+        for pair in similar_pairs(sitting, of_seat=seat, min_shared=3, min_agreement=0.6):
+            other = pair.seat_b if pair.seat_a == seat else pair.seat_a
+            assert counts[other] >= MIN_IDENTICAL_WRONG
+
+
+def test_shared_mistakes_counts_only_the_same_wrong_answer() -> None:
+    mine: Answers = {1: ("b", False), 2: ("c", False), 3: ("a", True)}
+    theirs = [(7, 1, "b"), (7, 2, "c"), (8, 1, "x"), (8, 3, "a"), (9, 4, "b")]
+    assert shared_mistakes(mine, theirs) == {7: 2}
+
+
+def test_answers_compare_without_spacing_or_case() -> None:
+    assert normalise_answer("  10086 \t 套餐A ") == normalise_answer("10086 套餐a")
+    assert normalise_answer("10086") != normalise_answer("10087")

@@ -52,10 +52,15 @@ def _employee_id(s: Session, no: str) -> int:
 
 
 def make_sitting(
-    engine: Engine, clock: FakeClock, *, release: ReleaseRule = ReleaseRule.BY_PROCTOR
+    engine: Engine,
+    clock: FakeClock,
+    *,
+    release: ReleaseRule = ReleaseRule.BY_PROCTOR,
+    tasks: int = 150,
+    task_count: int = 5,
 ) -> dict[str, int]:
     """A lookup sitting with two candidates checked in and its proctor; returns ids."""
-    load_bank(engine)
+    load_bank(engine, tasks=tasks)
     add_user(engine, "proctor1", Role.PROCTOR, "监考 王")
     add_user(engine, "proctor2", Role.PROCTOR, "监考 李")
     add_user(engine, "10001", Role.CANDIDATE, "张三")
@@ -84,7 +89,7 @@ def make_sitting(
                 typed_code=seat.code,
                 username=no,
                 now=now,
-                task_count=5,
+                task_count=task_count,
                 recent_attempts=3,
                 seed_source=random.Random(7),
             )
@@ -194,6 +199,34 @@ def test_a_candidate_waits_until_started_then_the_console_sees_progress_and_sign
             assert ws.receive_json()["code"] == "unknown_type"
     kinds = audit_kinds(engine, ids["seat_10001"])
     assert {"checked_in", "started", "signal:too_fast", "signal:paste"} <= set(kinds)
+
+
+def test_candidates_giving_the_same_wrong_answers_are_flagged_when_one_finishes(
+    app_client: TestClient, engine: Engine, clock: FakeClock
+) -> None:
+    # Forms of 10 from a bank of 12 share at least 8 tasks, the least that is compared.
+    ids = make_sitting(engine, clock, release=ReleaseRule.ON_FINISH, tasks=12, task_count=10)
+    with open_console(app_client, ids["sitting"]) as console:
+        frames_until(console, "hello")
+        act(console, type="start")
+        for no in ("10001", "10002"):
+            login(app_client, no)
+            with app_client.websocket_connect(f"/ws/trial/{ids[f'attempt_{no}']}") as ws:
+                ws.receive_json()  # hello
+                frame = receive(ws)
+                while frame["type"] == "task":
+                    clock.advance(2.0)
+                    assert answer(ws, frame["seq"], "同一个错误答案")["type"] == "ack"
+                    frame = receive(ws)
+                assert frame["type"] == "end"
+        flagged = frames_until(console, "signal")
+        while flagged["kind"] != "identical_answers":  # too_fast is not expected at 2 s
+            flagged = frames_until(console, "signal")
+    detail = flagged["detail"]
+    assert flagged["seat"] == ids["seat_10002"] and detail["with_seat"] == ids["seat_10001"]
+    assert detail["shared"] >= 8 and detail["identical"] == detail["identical_wrong"]
+    assert detail["identical"] == detail["shared"]
+    assert "signal:identical_answers" in audit_kinds(engine, ids["seat_10002"])
 
 
 def test_pause_stops_the_candidate_s_clock_and_resume_shows_the_task_again(
