@@ -81,7 +81,7 @@ def create_app(
         writer=AnswerWriter(engine, settings.writer_batch_max),
         seed_source=seed_source or random.SystemRandom(),
         templates=make_templates(),
-        bus=make_bus(settings.redis_url),
+        bus=make_bus(settings.redis_url, settings.redis_prefix),
     )
     deliverer = Deliverer(engine, settings, context.clock)
     asset_names()  # fail at start, not at the first page, when htmx is not installed

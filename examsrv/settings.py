@@ -96,6 +96,12 @@ class Settings:
         "events: proctor actions, candidate progress and the one-connection-per-attempt rule. "
         "Empty: one process works alone.",
     )
+    redis_prefix: str = setting(
+        "examsrv:",
+        "Prefix of every Redis key and channel examsrv uses. Servers sharing live events must "
+        "have the same prefix; two deployments sharing one Redis (say, staging and "
+        "production) must have different ones.",
+    )
     self_start_tests: bool = setting(
         True,
         "Let candidates start a lookup trial or case test on their own, outside a proctored "

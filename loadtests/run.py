@@ -251,6 +251,8 @@ def run(plan: Plan, report: dict[str, Any]) -> None:
         }
         if args.redis:
             env["EXAMSRV_REDIS_URL"] = args.redis
+            # keys such as claims name attempt ids, which repeat between fresh databases
+            env["EXAMSRV_REDIS_PREFIX"] = f"examsrv-load-{secrets.token_hex(4)}:"
         server = examsrv_service(free_port(), plan.out / "examsrv.log", env, args.workers, args.ws)
         server.cwd = plan.work
         services.append(server)

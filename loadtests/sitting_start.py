@@ -199,6 +199,8 @@ def run(args: argparse.Namespace, out: Path, work: Path, report: dict[str, Any])
         env = {"EXAMSRV_DATABASE_URL": db.url, "EXAMSRV_SECRET_KEY": secret_key}
         if args.redis:
             env["EXAMSRV_REDIS_URL"] = args.redis
+            # keys such as claims name attempt ids, which repeat between fresh databases
+            env["EXAMSRV_REDIS_PREFIX"] = f"examsrv-load-{secrets.token_hex(4)}:"
         server = examsrv_service(free_port(), out / "examsrv.log", env, args.workers)
         server.start()
         sampler.watch("examsrv", server.pid)
