@@ -29,8 +29,18 @@ __all__ = [
 ]
 
 
+def _own_answer(user: PacedTrialUser | UnpacedTrialUser) -> str:
+    """A wrong answer of this candidate's own: a room where everyone gives the same wrong
+    answers is a room of copied answers, and each finish would flag every earlier one."""
+    assert user.http is not None
+    return f"不清楚（{user.http.account.username}）"
+
+
 class RoomPacedTrialUser(PacedTrialUser):
     """A paced lookup candidate of the room: its seat's attempt, reported to the ledger."""
+
+    def answer_text(self) -> str:
+        return _own_answer(self)
 
     def observer(self) -> Observer | None:
         return LEDGER
@@ -41,6 +51,9 @@ class RoomPacedTrialUser(PacedTrialUser):
 
 class RoomUnpacedTrialUser(UnpacedTrialUser):
     """An unpaced lookup candidate of the room."""
+
+    def answer_text(self) -> str:
+        return _own_answer(self)
 
     def observer(self) -> Observer | None:
         return LEDGER

@@ -119,6 +119,10 @@ class TrialUser(User):
         self.http: HttpSide | None = None
         self.assigned_done = False  # the account's own attempt has been taken to its end
 
+    def answer_text(self) -> str:
+        """What this candidate answers to every task (the room gives each its own)."""
+        return "不清楚"
+
     def observer(self) -> Observer | None:
         """Who hears of each acknowledged answer (the room's console matching); none here."""
         return None
@@ -190,6 +194,7 @@ class TrialUser(User):
             samples=self.samples,
             reconnect_for_s=self.reconnect_s,
             observer=self.observer(),
+            answer_text=self.answer_text(),
         )
         started_trial = time.perf_counter_ns()
         try:

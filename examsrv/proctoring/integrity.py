@@ -24,6 +24,7 @@ class Signal(StrEnum):
 
 CLIENT_SIGNALS = frozenset({Signal.FOCUS_LOST, Signal.FULLSCREEN_EXIT, Signal.PASTE})
 MIN_IDENTICAL_WRONG = 3  # the same wrong answers two candidates must share to be flagged
+MAX_PAIRS_SIGNALLED = 5  # per finishing candidate: a wrong answer key flags a whole room
 
 
 def too_fast(raw_ms: float, floor_ms: float) -> bool:
@@ -97,3 +98,14 @@ def shared_mistakes(
         if own is not None and not own[1] and own[0] == answer:
             counts[seat] += 1
     return counts
+
+
+def strongest(pairs: list[SimilarPair], limit: int = MAX_PAIRS_SIGNALLED) -> list[SimilarPair]:
+    """The ``limit`` pairs most alike (most identical wrong answers, then most identical).
+
+    When a whole room agrees on wrong answers, the likelier cause is a task whose answer
+    key is wrong, not a room of cheats: the proctor is told of the strongest pairs and
+    how many there were, instead of one signal per candidate already finished.
+    """
+    ranked = sorted(pairs, key=lambda p: (-p.identical_wrong, -p.identical, p.seat_a, p.seat_b))
+    return ranked[:limit]

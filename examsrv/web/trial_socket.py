@@ -40,7 +40,7 @@ from examsrv.persistence.trials import (
     task_versions,
     tasks_by_id,
 )
-from examsrv.proctoring.integrity import CLIENT_SIGNALS, Signal, too_fast
+from examsrv.proctoring.integrity import CLIENT_SIGNALS, Signal, strongest, too_fast
 from examsrv.timing.trial_session import (
     NS_PER_MS,
     AnswerRecord,
@@ -599,12 +599,14 @@ class _Connection:
         pairs = await run_in_threadpool(
             similar_in_sitting, self.c, self.control.sitting_id, seat_id
         )
-        for other, pair in pairs:
+        other_of = {pair: other for other, pair in pairs}
+        for pair in strongest(list(other_of)):
             detail = {
-                "with_seat": other,
+                "with_seat": other_of[pair],
                 "shared": pair.shared,
                 "identical": pair.identical,
                 "identical_wrong": pair.identical_wrong,
+                "pairs": len(pairs),  # all seats agreeing this much; the strongest are sent
             }
             await self._signal(Signal.IDENTICAL_ANSWERS, detail)
 

@@ -10,12 +10,14 @@ from hypothesis import strategies as st
 
 from examsrv.proctoring.integrity import (
     CLIENT_SIGNALS,
+    MAX_PAIRS_SIGNALLED,
     MIN_IDENTICAL_WRONG,
     Signal,
     SimilarPair,
     normalise_answer,
     shared_mistakes,
     similar_pairs,
+    strongest,
     too_fast,
 )
 
@@ -154,3 +156,16 @@ def test_shared_mistakes_counts_only_the_same_wrong_answer() -> None:
 def test_answers_compare_without_spacing_or_case() -> None:
     assert normalise_answer("  10086 \t 套餐A ") == normalise_answer("10086 套餐a")
     assert normalise_answer("10086") != normalise_answer("10087")
+
+
+def test_only_the_strongest_pairs_are_signalled() -> None:
+    pairs = [
+        SimilarPair(1, 2, 10, 9, 3),
+        SimilarPair(1, 3, 10, 10, 3),
+        SimilarPair(1, 4, 10, 10, 7),
+        SimilarPair(1, 5, 12, 11, 4),
+    ]
+    assert strongest(pairs, limit=3) == [pairs[2], pairs[3], pairs[1]]
+    assert strongest(pairs) == [pairs[2], pairs[3], pairs[1], pairs[0]]  # fewer than the limit
+    room = [SimilarPair(1, b, 10, 10, 10) for b in range(2, 40)]
+    assert len(strongest(room)) == MAX_PAIRS_SIGNALLED

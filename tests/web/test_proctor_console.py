@@ -226,6 +226,7 @@ def test_candidates_giving_the_same_wrong_answers_are_flagged_when_one_finishes(
     assert flagged["seat"] == ids["seat_10002"] and detail["with_seat"] == ids["seat_10001"]
     assert detail["shared"] >= 8 and detail["identical"] == detail["identical_wrong"]
     assert detail["identical"] == detail["shared"]
+    assert detail["pairs"] == 1
     assert "signal:identical_answers" in audit_kinds(engine, ids["seat_10002"])
 
 
