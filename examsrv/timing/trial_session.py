@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 NS_PER_MS = 1_000_000
 
@@ -44,8 +45,10 @@ class LiveTask:
     accepts: Callable[[str], bool]
 
 
-@dataclass(frozen=True)
-class AnswerRecord:
+class AnswerRecord(NamedTuple):
+    """One saved answer. A tuple of plain values, which the garbage collector stops
+    tracking: a process holds up to a hundred of these for every live trial."""
+
     seq: int
     task_id: int
     given: str

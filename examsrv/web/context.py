@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,7 @@ from examsrv.web.live_bus import LiveBus, LocalBus
 
 if TYPE_CHECKING:
     from examsrv.persistence.models import Task
-    from examsrv.timing.trial_session import TrialSession
+    from examsrv.timing.trial_session import LiveTask, TrialSession
 
 
 @dataclass
@@ -43,8 +42,8 @@ class AppContext:
     templates: Jinja2Blocks
     live: dict[int, LiveTrial] = field(default_factory=dict)
     case_live: set[int] = field(default_factory=set)  # case-test attempts with a live socket
-    # (task id, version) -> its answer checker; a task edit bumps the version
-    answer_keys: dict[tuple[int, int], Callable[[str], bool]] = field(default_factory=dict)
+    # (task id, version) -> the task with its answer checker; a task edit bumps the version
+    live_tasks: dict[tuple[int, int], LiveTask] = field(default_factory=dict)
     # task id -> the task as last read (detached); checked against its version on each use
     task_rows: dict[int, Task] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -29,6 +29,8 @@ import orjson
 log = logging.getLogger(__name__)
 QUEUE_MAX = 1000  # events held for a slow subscriber before the oldest are dropped
 PREFIX = "examsrv:"
+REDIS_CONNECTIONS = 32  # per process; each call holds one for well under a millisecond
+REDIS_WAIT_S = 10.0  # for a free connection, before the call fails
 SUBSCRIBE_TIMEOUT_S = 5.0
 
 
@@ -171,7 +173,12 @@ class RedisBus(_Fanout):
         import redis.asyncio as redis_asyncio
 
         self.prefix = prefix  # of every channel and key: servers sharing it see each other
-        self.redis = redis_asyncio.Redis.from_url(url)
+        # Thousands of live connections refresh their claims: calls beyond the pool wait
+        # for a free connection (redis-py's default pool raises past 100 at once).
+        pool = redis_asyncio.BlockingConnectionPool.from_url(
+            url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_S
+        )
+        self.redis = redis_asyncio.Redis.from_pool(pool)
         self.pubsub = self.redis.pubsub()
         self.reader: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -126,19 +125,23 @@ def _tasks(c: AppContext, s: Session, ids: list[int]) -> dict[int, Task]:
     return {i: cache[i] for i in ids}
 
 
-def _answer_key(c: AppContext, task: Task) -> Callable[[str], bool]:
-    """The task's answer checker, built once per process for each version of the task."""
+def _live_task(c: AppContext, task: Task) -> LiveTask:
+    """The task as a live session checks it, built once per process for each version.
+
+    Shared by every connection given the task: a process holding thousands of trials keeps
+    a few hundred of these instead of a hundred per trial for its garbage collector to walk.
+    """
     cache_key = (task.id or 0, task.version)
-    accepts = c.answer_keys.get(cache_key)
-    if accepts is None:
+    live = c.live_tasks.get(cache_key)
+    if live is None:
         accepts = AnswerKey.from_spec(task_spec(task, "")).accepts
-        c.answer_keys[cache_key] = accepts
-    return accepts
+        live = c.live_tasks[cache_key] = LiveTask(task.id or 0, accepts)
+    return live
 
 
 def _live_session(c: AppContext, loaded: _Loaded) -> TrialSession:
     return TrialSession(
-        tasks=[LiveTask(t.id or 0, _answer_key(c, t)) for t in loaded.tasks],
+        tasks=[_live_task(c, t) for t in loaded.tasks],
         network_cap_ms=c.settings.network_allowance_cap_ms,
         answered={rec.seq: rec for rec in loaded.answered},
     )

@@ -170,6 +170,22 @@ def test_a_claim_has_one_holder_across_peers(run: Runner) -> None:
     run(scenario)
 
 
+def test_a_thousand_claims_at_once_all_get_an_answer(run: Runner) -> None:
+    # A room's connections refresh their claims together: far more calls at once than
+    # the bus has connections to Redis. They wait their turn instead of failing.
+    async def scenario(peers: list[LiveBus]) -> None:
+        one, _other = peers
+        keys = [f"live:lookup:{i}" for i in range(1000)]
+        got = await asyncio.gather(*(one.claim(k, "a:1", LONG_TTL_MS) for k in keys))
+        assert all(got)
+        again = await asyncio.gather(*(one.refresh(k, "a:1", LONG_TTL_MS) for k in keys))
+        assert all(again)
+        await asyncio.gather(*(one.release(k, "a:1") for k in keys))
+        assert await one.holder(keys[-1]) is None
+
+    run(scenario)
+
+
 def test_only_the_holder_refreshes_or_releases_a_claim(run: Runner) -> None:
     async def scenario(peers: list[LiveBus]) -> None:
         one, other = peers
