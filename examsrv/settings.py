@@ -108,9 +108,10 @@ class Settings:
         "sitting. Set false where every test must be taken in a sitting.",
     )
     answer_floor_ms: int = setting(
-        1500,
+        500,
         "A lookup answer given faster than this many milliseconds after its task was shown is "
-        "reported to the proctor as faster than a human could find it.",
+        "reported to the proctor as faster than a human could find it. Keep it well below "
+        "the fastest level band's time per task (120 s for 100 tasks: 1.2 s each).",
     )
     hr_webhook_url: str = setting(
         "",

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Signal(StrEnum):
@@ -76,6 +77,7 @@ def similar_pairs(
     return found
 
 
+@lru_cache(maxsize=65536)  # answers repeat: the same right (or copied) text, over and over
 def normalise_answer(given: str) -> str:
     """How answers are compared between candidates: spacing and case do not count."""
     return " ".join(given.split()).casefold()

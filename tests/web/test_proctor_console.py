@@ -186,7 +186,7 @@ def test_a_candidate_waits_until_started_then_the_console_sees_progress_and_sign
                 "seat": ids["seat_10001"],
                 "connected": True,
             }
-            clock.advance(0.2)  # faster than the human floor of 1.5 s
+            clock.advance(0.2)  # faster than the human floor (EXAMSRV_ANSWER_FLOOR_MS, 500 ms)
             assert answer(ws, task["seq"], "x")["type"] == "ack"
             got = collect(console, "progress", "signal")
             progress, signal = got["progress"], got["signal"]
