@@ -18,7 +18,7 @@ from loadtests.case_user import CaseTestUser, UnpacedCaseTestUser
 from loadtests.proctor_user import ProctorUser
 from loadtests.room_ledger import LEDGER
 from loadtests.trial_client import Observer
-from loadtests.trial_user import PacedTrialUser, UnpacedTrialUser
+from loadtests.trial_user import PacedTrialUser, TrialUser, UnpacedTrialUser
 
 __all__ = [
     "CaseTestUser",
@@ -29,34 +29,28 @@ __all__ = [
 ]
 
 
-def _own_answer(user: PacedTrialUser | UnpacedTrialUser) -> str:
-    """A wrong answer of this candidate's own: a room where everyone gives the same wrong
-    answers is a room of copied answers, and each finish would flag every earlier one."""
-    assert user.http is not None
-    return f"不清楚（{user.http.account.username}）"
+class _RoomCandidate(TrialUser):
+    """What a lookup candidate of the room adds to a trial user: its own wrong answer, and
+    its acknowledgements and end reported to the ledger the consoles are matched against."""
+
+    abstract = True
+
+    def answer_text(self) -> str:
+        # A room where everyone gives the same wrong answers is a room of copied answers,
+        # and each finish would flag every earlier one.
+        assert self.http is not None
+        return f"不清楚（{self.http.account.username}）"
+
+    def observer(self) -> Observer | None:
+        return LEDGER
+
+    def assigned_finished(self, attempt_id: int) -> None:
+        LEDGER.candidate_done(self.environment, "lookup", attempt_id)
 
 
-class RoomPacedTrialUser(PacedTrialUser):
+class RoomPacedTrialUser(_RoomCandidate, PacedTrialUser):
     """A paced lookup candidate of the room: its seat's attempt, reported to the ledger."""
 
-    def answer_text(self) -> str:
-        return _own_answer(self)
 
-    def observer(self) -> Observer | None:
-        return LEDGER
-
-    def assigned_finished(self, attempt_id: int) -> None:
-        LEDGER.candidate_done(self.environment, "lookup", attempt_id)
-
-
-class RoomUnpacedTrialUser(UnpacedTrialUser):
+class RoomUnpacedTrialUser(_RoomCandidate, UnpacedTrialUser):
     """An unpaced lookup candidate of the room."""
-
-    def answer_text(self) -> str:
-        return _own_answer(self)
-
-    def observer(self) -> Observer | None:
-        return LEDGER
-
-    def assigned_finished(self, attempt_id: int) -> None:
-        LEDGER.candidate_done(self.environment, "lookup", attempt_id)

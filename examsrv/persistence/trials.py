@@ -176,11 +176,9 @@ def refresh_progress(session: Session, attempt: TrialAttempt) -> None:
         .one()
     )
     attempt.status = row.status
-    attempt.connections, attempt.carry_seq, attempt.carry_ms = (
-        row.connections,
-        row.carry_seq,
-        row.carry_ms,
-    )
+    attempt.connections = row.connections
+    attempt.carry_seq = row.carry_seq
+    attempt.carry_ms = row.carry_ms
 
 
 def record_connection_event(

@@ -62,9 +62,10 @@ def similar_pairs(
     seats = sorted(answers)
     if of_seat is None:
         pairs = [(a, b) for i, a in enumerate(seats) for b in seats[i + 1 :]]
-    else:  # only the seat's own pairs: checked at each finish, so linear in the sitting
+    elif of_seat in answers:  # only the seat's own pairs: checked at each finish
         pairs = [(min(of_seat, b), max(of_seat, b)) for b in seats if b != of_seat]
-        pairs = pairs if of_seat in answers else []
+    else:
+        pairs = []
     found: list[SimilarPair] = []
     for a, b in pairs:
         shared = answers[a].keys() & answers[b].keys()

@@ -359,7 +359,7 @@ def similar_in_sitting(
         if not own:
             return []
 
-        def answers_of(attempts: list[int]) -> dict[int, dict[int, tuple[str, bool]]]:
+        def answers_by_seat(attempts: list[int]) -> dict[int, dict[int, tuple[str, bool]]]:
             found: dict[int, dict[int, tuple[str, bool]]] = {}
             rows = conn.execute(
                 select(
@@ -371,7 +371,7 @@ def similar_in_sitting(
                 seat_answers[task_id] = (normalise_answer(given), bool(correct))
             return found
 
-        mine = answers_of(own).get(seat_id, {})
+        mine = answers_by_seat(own).get(seat_id, {})
         wrong = [task for task, (_given, correct) in mine.items() if not correct]
         if len(wrong) < MIN_IDENTICAL_WRONG:
             return []
@@ -390,6 +390,6 @@ def similar_in_sitting(
             ),
         )
         suspects = [a for a in others if counts[by_attempt[a]] >= MIN_IDENTICAL_WRONG]
-        answers = {seat_id: mine, **answers_of(suspects)} if suspects else {seat_id: mine}
+        answers = {seat_id: mine, **answers_by_seat(suspects)} if suspects else {seat_id: mine}
     pairs = similar_pairs(answers, of_seat=seat_id)
     return [(p.seat_b if p.seat_a == seat_id else p.seat_a, p) for p in pairs]
